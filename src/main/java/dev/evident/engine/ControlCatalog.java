@@ -1,0 +1,47 @@
+package dev.evident.engine;
+
+import dev.evident.controls.network.NetworkDefaultDeny;
+import dev.evident.controls.network.PodSecurityLevel;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/** The control types Evident knows. Adding a control means adding it here, and nowhere else. */
+public final class ControlCatalog {
+    private final Map<String, Control> byType = new LinkedHashMap<>();
+
+    public ControlCatalog(List<Control> controls) {
+        for (Control c : controls) {
+            if (byType.put(c.type(), c) != null) {
+                throw new IllegalArgumentException("two controls answer to type " + c.type());
+            }
+        }
+    }
+
+    public static ControlCatalog standard() {
+        return new ControlCatalog(List.of(
+                new NetworkDefaultDeny(),
+                new PodSecurityLevel()));
+    }
+
+    public Optional<Control> find(String type) {
+        return Optional.ofNullable(type == null ? null : byType.get(type));
+    }
+
+    public Set<String> types() {
+        return byType.keySet();
+    }
+
+    /** Every kind any control reads, Namespaces first: what the operator watches and --cluster lists. */
+    public Set<Class<? extends HasMetadata>> readKinds() {
+        Set<Class<? extends HasMetadata>> kinds = new LinkedHashSet<>();
+        kinds.add(Namespace.class);
+        byType.values().forEach(c -> kinds.addAll(c.reads()));
+        return kinds;
+    }
+}
