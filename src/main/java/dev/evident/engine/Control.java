@@ -1,7 +1,6 @@
 package dev.evident.engine;
 
 import dev.evident.api.v1alpha1.ControlSpec;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 
 /**
@@ -19,7 +18,7 @@ public interface Control {
      * Kinds the control reads from the snapshot besides Namespaces: the operator watches them and maps
      * their changes to policies, the audit command lists them with --cluster.
      */
-    List<Class<? extends HasMetadata>> reads();
+    List<Read> reads();
 
     /**
      * Problems in the control's settings that the CRD schema cannot express, each starting with the

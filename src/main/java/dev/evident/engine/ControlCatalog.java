@@ -5,7 +5,7 @@ import dev.evident.controls.network.PodSecurityLevel;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,11 +37,14 @@ public final class ControlCatalog {
         return byType.keySet();
     }
 
-    /** Every kind any control reads, Namespaces first: what the operator watches and --cluster lists. */
-    public Set<Class<? extends HasMetadata>> readKinds() {
-        Set<Class<? extends HasMetadata>> kinds = new LinkedHashSet<>();
-        kinds.add(Namespace.class);
-        byType.values().forEach(c -> kinds.addAll(c.reads()));
-        return kinds;
+    /**
+     * Every kind any control reads, Namespaces first, one read per kind (the union of the controls'
+     * selectors): what the operator watches and --cluster lists.
+     */
+    public Collection<Read> reads() {
+        Map<Class<? extends HasMetadata>, Read> byKind = new LinkedHashMap<>();
+        byKind.put(Namespace.class, Read.all(Namespace.class));
+        byType.values().forEach(c -> c.reads().forEach(r -> byKind.merge(r.kind(), r, Read::union)));
+        return byKind.values();
     }
 }

@@ -8,6 +8,7 @@ import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
 import dev.evident.engine.Labels;
 import dev.evident.engine.ObjectRef;
+import dev.evident.engine.Read;
 import dev.evident.engine.Remediation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -49,8 +50,8 @@ public final class NetworkDefaultDeny implements Control {
     }
 
     @Override
-    public List<Class<? extends HasMetadata>> reads() {
-        return List.of(NetworkPolicy.class);
+    public List<Read> reads() {
+        return List.of(Read.all(NetworkPolicy.class));
     }
 
     @Override

@@ -7,8 +7,8 @@ import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
 import dev.evident.engine.Labels;
 import dev.evident.engine.ObjectRef;
+import dev.evident.engine.Read;
 import dev.evident.engine.Remediation;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.util.ArrayList;
@@ -34,7 +34,7 @@ public final class PodSecurityLevel implements Control {
     }
 
     @Override
-    public List<Class<? extends HasMetadata>> reads() {
+    public List<Read> reads() {
         return List.of();
     }
 
