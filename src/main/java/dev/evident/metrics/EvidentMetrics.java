@@ -1,0 +1,120 @@
+package dev.evident.metrics;
+
+import dev.evident.engine.ControlEvaluation;
+import dev.evident.engine.PolicyEvaluation;
+import dev.evident.engine.Result;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The metric catalogue, in one place. Prometheus names (after Micrometer's naming convention):
+ * <ul>
+ *   <li>{@code evident_control_findings{policy,control,type,criterion,result}} gauge: findings per result</li>
+ *   <li>{@code evident_compliance_score{policy}} gauge 0-100</li>
+ *   <li>{@code evident_drift_detected_total{policy,control}} counter: findings that turned to fail</li>
+ *   <li>{@code evident_remediations_total{policy,control,outcome}} counter, outcome success|failure</li>
+ *   <li>{@code evident_remediations_pending{policy}} gauge: planned remediations not yet applied (rate limit)</li>
+ *   <li>{@code evident_last_evaluation_timestamp_seconds{policy}} gauge: Unix time of the last evaluation</li>
+ *   <li>{@code evident_policy_valid{policy}} gauge: 1 when the policy is valid, 0 when InvalidSpec</li>
+ * </ul>
+ * Cardinality is bounded by policies x controls x criteria x results; series of deleted policies and
+ * controls are removed.
+ */
+@ApplicationScoped
+public class EvidentMetrics {
+    public static final String FINDINGS = "evident.control.findings";
+    public static final String SCORE = "evident.compliance.score";
+    public static final String DRIFT = "evident.drift.detected";
+    public static final String REMEDIATIONS = "evident.remediations";
+    public static final String PENDING = "evident.remediations.pending";
+    public static final String LAST_EVALUATION = "evident.last.evaluation.timestamp.seconds";
+    public static final String VALID = "evident.policy.valid";
+
+    private final MeterRegistry registry;
+    /** Per policy, the gauge values it owns, so stale series can be dropped when a policy changes or goes. */
+    private final Map<String, Map<Meter.Id, AtomicReference<Double>>> gaugesByPolicy = new ConcurrentHashMap<>();
+
+    public EvidentMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /** Publishes one evaluation of a policy, replacing whatever the policy published before. */
+    public synchronized void recordEvaluation(PolicyEvaluation evaluation, Instant evaluatedAt, int pendingRemediations) {
+        String policy = evaluation.policy();
+        Map<Meter.Id, Double> values = new HashMap<>();
+        put(values, SCORE, Tags.of("policy", policy), evaluation.valid() ? evaluation.score() : Double.NaN);
+        put(values, LAST_EVALUATION, Tags.of("policy", policy), evaluatedAt.toEpochMilli() / 1000.0);
+        put(values, VALID, Tags.of("policy", policy), evaluation.valid() ? 1 : 0);
+        put(values, PENDING, Tags.of("policy", policy), pendingRemediations);
+        for (ControlEvaluation control : evaluation.controls()) {
+            for (String criterion : control.criteria()) {
+                for (Result result : Result.values()) {
+                    Tags tags = Tags.of("policy", policy, "control", control.id(), "type", control.type(),
+                            "criterion", criterion, "result", result.wire());
+                    put(values, FINDINGS, tags, control.count(result));
+                }
+            }
+        }
+        Map<Meter.Id, AtomicReference<Double>> owned = gaugesByPolicy.computeIfAbsent(policy, p -> new ConcurrentHashMap<>());
+        for (Map.Entry<Meter.Id, Double> e : values.entrySet()) {
+            owned.computeIfAbsent(e.getKey(), this::register).set(e.getValue());
+        }
+        Set<Meter.Id> stale = new HashSet<>(owned.keySet());
+        stale.removeAll(values.keySet());
+        stale.forEach(id -> {
+            owned.remove(id);
+            registry.remove(id);
+        });
+    }
+
+    /** Drops every gauge of a deleted policy. Counters stay: they are the history. */
+    public synchronized void forget(String policy) {
+        Map<Meter.Id, AtomicReference<Double>> owned = gaugesByPolicy.remove(policy);
+        if (owned != null) {
+            owned.keySet().forEach(registry::remove);
+        }
+    }
+
+    public void driftDetected(String policy, String control) {
+        Counter.builder(DRIFT).description("Findings of a control that turned to fail (drift) since the operator started")
+                .tags("policy", policy, "control", control).register(registry).increment();
+    }
+
+    public void remediation(String policy, String control, boolean success) {
+        Counter.builder(REMEDIATIONS).description("Remediations applied by the operator, by outcome")
+                .tags("policy", policy, "control", control, "outcome", success ? "success" : "failure")
+                .register(registry).increment();
+    }
+
+    private static void put(Map<Meter.Id, Double> values, String name, Tags tags, double value) {
+        values.put(new Meter.Id(name, tags, null, null, Meter.Type.GAUGE), value);
+    }
+
+    private AtomicReference<Double> register(Meter.Id id) {
+        AtomicReference<Double> value = new AtomicReference<>(0.0);
+        Gauge.builder(id.getName(), value, AtomicReference::get).tags(id.getTags()).description(description(id.getName())).register(registry);
+        return value;
+    }
+
+    private static String description(String name) {
+        return switch (name) {
+            case FINDINGS -> "Findings of a control by SOC 2 criterion and result";
+            case SCORE -> "Compliance score of a policy: compliant / (compliant + violating) x 100";
+            case LAST_EVALUATION -> "Unix time of the policy's last evaluation";
+            case VALID -> "1 when the policy is valid, 0 when its spec is invalid";
+            case PENDING -> "Remediations planned but not yet applied because of the write rate limit";
+            default -> name;
+        };
+    }
+}

@@ -1,0 +1,30 @@
+package dev.evident.operator;
+
+import dev.evident.engine.ControlCatalog;
+import dev.evident.engine.Engine;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.time.Clock;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Wiring of the pure engine and the clock into the operator. */
+public class OperatorBeans {
+
+    @Produces
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    /**
+     * The engine, told which namespace the operator runs in (evident.operator-namespace, else the
+     * client's namespace, i.e. the pod's) so that no control locks the operator out.
+     */
+    @Produces
+    @Singleton
+    Engine engine(KubernetesClient client, @ConfigProperty(name = "evident.operator-namespace") Optional<String> operatorNamespace) {
+        return new Engine(ControlCatalog.standard(), operatorNamespace.orElseGet(client::getNamespace));
+    }
+}
