@@ -2,12 +2,10 @@ package dev.evident.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Default;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class IngressTlsSpec {
     @JsonPropertyDescription("cert-manager ClusterIssuer; when set and the mode is Enforce, uncovered hosts get a tls entry and the cert-manager.io/cluster-issuer annotation.")
-    @Default("")
     private String certManagerClusterIssuer = "";
 
     public String getCertManagerClusterIssuer() { return certManagerClusterIssuer; }
