@@ -223,6 +223,24 @@ class ControlPolicyReconcilerTest {
     }
 
     @Test
+    void deletingAPolicyIsRecordedWithTheManagedObjectsItRemoves() {
+        namespace("del-a", "del", null);
+        apply(policy("del", Mode.Enforce, "del"));
+        await().atMost(WAIT).until(() -> managedPolicy("del-a").isPresent());
+        assertThat(get("del").getMetadata().getFinalizers()).isNotEmpty();
+
+        // The mock server answers the finalizer removal with an empty body (a real API server returns
+        // the object), so whether the policy object disappears is checked on a real server (OperatorIT).
+        client.resources(ControlPolicy.class).withName("del").delete();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(events("del")).filteredOn(e -> "PolicyDeleted".equals(e.getReason())).first()
+                    .satisfies(e -> assertThat(e.getMessage()).contains("NetworkPolicy del-a/evident-default-deny")
+                            .contains("labels set on Namespaces are left in place"));
+            assertThat(metrics()).doesNotContain("evident_compliance_score{policy=\"del\"}");
+        });
+    }
+
+    @Test
     void readinessIsUpOnceInformersSynced() {
         await().atMost(WAIT).untilAsserted(() -> assertThat(http("/q/health/ready")).contains("\"status\": \"UP\""));
     }
