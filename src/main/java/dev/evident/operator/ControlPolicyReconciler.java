@@ -59,8 +59,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     private final EventRecorder events;
     private final StatusFactory statusFactory;
     private final Duration resyncInterval;
-    private final int batchSize;
-    private final Duration pause;
+    private final RemediationBudget budget;
     private final Map<Class<?>, InformerEventSource<?, ?>> sources = new ConcurrentHashMap<>();
     private final DriftTracker drift = new DriftTracker();
     /** Remediations applied per policy and control since start, for status. */
@@ -68,16 +67,14 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
 
     public ControlPolicyReconciler(Engine engine, Clock clock, KubernetesClient client, EvidentMetrics metrics,
             @ConfigProperty(name = "evident.resync-interval") Duration resyncInterval,
-            @ConfigProperty(name = "evident.remediation.batch-size") int batchSize,
-            @ConfigProperty(name = "evident.remediation.pause") Duration pause,
+            @ConfigProperty(name = "evident.remediation.max-per-second") double maxPerSecond,
             @ConfigProperty(name = "evident.remediation.server-side-apply") boolean serverSideApply) {
         this.engine = engine;
         this.clock = clock;
         this.client = client;
         this.metrics = metrics;
         this.resyncInterval = resyncInterval;
-        this.batchSize = batchSize;
-        this.pause = pause;
+        this.budget = new RemediationBudget(clock, maxPerSecond);
         this.remediator = new Remediator(client, serverSideApply);
         this.events = new EventRecorder(client, clock);
         this.statusFactory = new StatusFactory(clock, resyncInterval);
@@ -148,7 +145,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             policy.setStatus(status);
             control = UpdateControl.patchStatus(policy);
         }
-        return control.rescheduleAfter(pending > 0 ? pause : resyncInterval);
+        return control.rescheduleAfter(pending > 0 ? budget.untilNext().plusMillis(10) : resyncInterval);
     }
 
     private void recordDrift(ControlPolicy policy, PolicyEvaluation evaluation) {
@@ -168,10 +165,9 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         }
     }
 
-    /** Applies at most batchSize plans of Enforce controls; returns how many plans are left for later. */
+    /** Applies the plans of Enforce controls the write budget allows; returns how many are left for later. */
     private int remediate(ControlPolicy policy, PolicyEvaluation evaluation) {
         String name = policy.getMetadata().getName();
-        int applied = 0;
         int pending = 0;
         for (ControlEvaluation control : evaluation.controls()) {
             if (control.mode() != Mode.Enforce) {
@@ -182,11 +178,10 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                 if (f.result() != Result.FAIL || plan == null) {
                     continue;
                 }
-                if (applied >= batchSize) {
+                if (pending > 0 || !budget.tryAcquire()) {
                     pending++;
                     continue;
                 }
-                applied++;
                 try {
                     String original = Remediator.recordOriginal(plan);
                     if (original != null) {

@@ -13,7 +13,6 @@ import org.junit.jupiter.api.Test;
  * QuarkusTest, because the generation runs during Quarkus augmentation, before any such test.
  */
 @QuarkusTest
-@io.quarkus.test.common.QuarkusTestResource(dev.evident.operator.MockKubernetes.class)
 class CrdUpToDateTest {
 
     @Test

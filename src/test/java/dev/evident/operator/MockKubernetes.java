@@ -10,7 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Starts a Fabric8 mock API server in CRUD mode (watches included) and points the operator at it. */
+/**
+ * Starts a Fabric8 mock API server in CRUD mode (watches included) and points the operator at it.
+ * Declared once, globally, on ControlPolicyReconcilerTest: every Quarkus test application gets its own.
+ */
 public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
     private KubernetesMockServer server;
 
@@ -20,11 +23,15 @@ public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
         server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(List.of(crd)), false);
         server.init();
-        var config = server.createClient().getConfiguration();
-        return Map.of(
-                "quarkus.kubernetes-client.api-server-url", config.getMasterUrl(),
-                "quarkus.kubernetes-client.trust-certs", "true",
-                "quarkus.kubernetes-client.namespace", "evident-system");
+        // quarkus.kubernetes-client.* are fixed at build time, so a restarted test application (another
+        // test profile) could not be pointed at a new server through them; Fabric8's own system
+        // properties are read whenever a client is built.
+        System.setProperty("kubernetes.master", server.createClient().getConfiguration().getMasterUrl());
+        System.setProperty("kubernetes.trust.certificates", "true");
+        System.setProperty("kubernetes.namespace", "evident-system");
+        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
+        System.setProperty("kubernetes.auth.tryServiceAccount", "false");
+        return Map.of();
     }
 
     @Override

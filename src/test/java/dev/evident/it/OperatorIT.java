@@ -1,0 +1,240 @@
+package dev.evident.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.evident.api.v1alpha1.ControlPolicy;
+import dev.evident.controls.network.NetworkDefaultDeny;
+import dev.evident.controls.network.PodSecurityLevel;
+import dev.evident.engine.Labels;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The packaged operator against a real API server, running as the ServiceAccount bound to the
+ * ClusterRole in deploy/ (so RBAC gaps fail here), with server-side apply and garbage collection.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class OperatorIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    private static RealApiServer server;
+    private static KubernetesClient admin;
+    private static Process operator;
+    private static int httpPort;
+    private static final Path OPERATOR_LOG = Path.of("target", "it-operator.log");
+
+    @BeforeAll
+    static void startClusterAndOperator() throws Exception {
+        Path dir = Path.of("target", "it-apiserver").toAbsolutePath();
+        deleteRecursively(dir);
+        server = RealApiServer.start(dir);
+        admin = server.adminClient();
+        applyAll(Path.of("crds"));
+        for (String f : List.of("00-namespace.yaml", "01-serviceaccount.yaml", "02-clusterrole.yaml", "03-clusterrolebinding.yaml")) {
+            admin.load(Files.newInputStream(Path.of("deploy", f))).serverSideApply();
+        }
+        String token = await().atMost(WAIT).until(() -> admin.secrets().inNamespace("evident-system").list().getItems().stream()
+                .filter(s -> "kubernetes.io/service-account-token".equals(s.getType()))
+                .filter(s -> "evident".equals(s.getMetadata().getAnnotations().get("kubernetes.io/service-account.name")))
+                .map(Secret::getData).map(d -> d.get("token")).findFirst().orElse(null), t -> t != null);
+        Path kubeconfig = server.tokenKubeconfig("evident-sa", new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8));
+
+        try (ServerSocket socket = new ServerSocket(0)) {
+            httpPort = socket.getLocalPort();
+        }
+        ProcessBuilder pb = new ProcessBuilder("java", "-Dquarkus.http.port=" + httpPort, "-jar", "target/quarkus-app/quarkus-run.jar")
+                .redirectErrorStream(true).redirectOutput(OPERATOR_LOG.toFile());
+        pb.environment().put("KUBECONFIG", kubeconfig.toString());
+        pb.environment().put("EVIDENT_OPERATOR_NAMESPACE", "evident-system");
+        operator = pb.start();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(http("/q/health/ready")).contains("\"status\": \"UP\""));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (operator != null) {
+            operator.destroy();
+            operator.waitFor();
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void schemaRejectsBadValuesAndAppliesDefaults() {
+        GenericKubernetesResource bad = policyYaml("bad-mode", "Sometimes", "restricted");
+        assertThatThrownBy(() -> admin.resource(bad).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("spec.mode");
+        GenericKubernetesResource badLevel = policyYaml("bad-level", "Audit", "strict");
+        assertThatThrownBy(() -> admin.resource(badLevel).create()).hasMessageContaining("level");
+
+        GenericKubernetesResource minimal = SERIALIZATION.unmarshal("""
+                apiVersion: evident.dev/v1alpha1
+                kind: ControlPolicy
+                metadata: {name: defaults}
+                spec:
+                  namespaceSelector: {matchLabels: {test: nothing-has-this}}
+                  controls:
+                    - {id: NET-001, type: NetworkDefaultDeny, networkDefaultDeny: {}}
+                """, GenericKubernetesResource.class);
+        admin.resource(minimal).create();
+        ControlPolicy stored = admin.resources(ControlPolicy.class).withName("defaults").get();
+        assertThat(stored.getSpec().getMode()).hasToString("Audit");
+        assertThat(stored.getSpec().getExcludedNamespaces()).containsExactly("kube-system", "kube-public", "kube-node-lease");
+        assertThat(stored.getSpec().getControls().get(0).getNetworkDefaultDeny().getPolicyTypes()).hasSize(2);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(ready("defaults")).isEqualTo("True"));
+        admin.resources(ControlPolicy.class).withName("defaults").delete();
+    }
+
+    @Test
+    @Order(2)
+    void enforceAppliesServerSideAndOwnsOnlyItsFields() {
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("it-a")
+                .addToLabels("test", "it").addToLabels("team", "payments").endMetadata().build()).create();
+        admin.resource(policyYaml("it-enforce", "Enforce", "restricted")).create();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(managedPolicy("it-a")).isNotNull();
+            assertThat(admin.namespaces().withName("it-a").get().getMetadata().getLabels()).containsEntry(Labels.PSS_ENFORCE, "restricted");
+        });
+        NetworkPolicy np = managedPolicy("it-a");
+        assertThat(np.getMetadata().getManagedFields()).extracting(ManagedFieldsEntry::getManager, ManagedFieldsEntry::getOperation)
+                .contains(org.assertj.core.groups.Tuple.tuple("evident", "Apply"));
+        var ns = admin.namespaces().withName("it-a").get();
+        assertThat(ns.getMetadata().getLabels()).containsEntry("team", "payments").containsEntry("test", "it");
+        ManagedFieldsEntry pss = ns.getMetadata().getManagedFields().stream()
+                .filter(m -> PodSecurityLevel.FIELD_MANAGER.equals(m.getManager())).findFirst().orElseThrow();
+        assertThat(pss.getOperation()).isEqualTo("Apply");
+        String owned = SERIALIZATION.asJson(pss.getFieldsV1());
+        assertThat(owned).contains(Labels.PSS_ENFORCE).doesNotContain("team").doesNotContain("\"f:test\"");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(compliant("it-enforce")).isEqualTo("True"));
+    }
+
+    @Test
+    @Order(3)
+    void driftIsRepaired() {
+        long start = System.nanoTime();
+        admin.network().v1().networkPolicies().inNamespace("it-a").withName(NetworkDefaultDeny.MANAGED_NAME).delete();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
+            NetworkPolicy np = managedPolicy("it-a");
+            return np != null && np.getMetadata().getDeletionTimestamp() == null;
+        });
+        System.out.printf("[OperatorIT] managed NetworkPolicy deleted -> restored in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+
+        start = System.nanoTime();
+        admin.namespaces().withName("it-a").edit(n -> new NamespaceBuilder(n).editMetadata().removeFromLabels(Labels.PSS_ENFORCE).endMetadata().build());
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() ->
+                "restricted".equals(admin.namespaces().withName("it-a").get().getMetadata().getLabels().get(Labels.PSS_ENFORCE)));
+        System.out.printf("[OperatorIT] pod-security label removed -> restored in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    @Test
+    @Order(4)
+    void deletingThePolicyGarbageCollectsManagedObjectsAndRecordsIt() throws IOException {
+        admin.resources(ControlPolicy.class).withName("it-enforce").delete();
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(admin.resources(ControlPolicy.class).withName("it-enforce").get()).isNull();
+            assertThat(managedPolicy("it-a")).isNull();
+        });
+        assertThat(admin.namespaces().withName("it-a").get().getMetadata().getLabels()).containsEntry(Labels.PSS_ENFORCE, "restricted");
+        assertThat(admin.v1().events().inNamespace("default").list().getItems())
+                .filteredOn(e -> "PolicyDeleted".equals(e.getReason()) && "it-enforce".equals(e.getInvolvedObject().getName()))
+                .first().satisfies(e -> assertThat(e.getMessage()).contains("NetworkPolicy it-a/evident-default-deny"));
+        assertThat(Files.readString(OPERATOR_LOG)).as("operator log has no RBAC refusal").doesNotContain("Forbidden", "forbidden");
+    }
+
+    // --- helpers ---
+
+    private static GenericKubernetesResource policyYaml(String name, String mode, String level) {
+        return SERIALIZATION.unmarshal("""
+                apiVersion: evident.dev/v1alpha1
+                kind: ControlPolicy
+                metadata: {name: %s}
+                spec:
+                  mode: %s
+                  namespaceSelector: {matchLabels: {test: it}}
+                  controls:
+                    - {id: NET-001, type: NetworkDefaultDeny, networkDefaultDeny: {policyTypes: [Ingress, Egress], allowDns: true}}
+                    - {id: PSS-001, type: PodSecurityLevel, podSecurityLevel: {level: %s}}
+                """.formatted(name, mode, level), GenericKubernetesResource.class);
+    }
+
+    private static NetworkPolicy managedPolicy(String namespace) {
+        return admin.network().v1().networkPolicies().inNamespace(namespace).withName(NetworkDefaultDeny.MANAGED_NAME).get();
+    }
+
+    private static String ready(String policy) {
+        return condition(policy, "Ready");
+    }
+
+    private static String compliant(String policy) {
+        return condition(policy, "Compliant");
+    }
+
+    private static String condition(String policy, String type) {
+        ControlPolicy p = admin.resources(ControlPolicy.class).withName(policy).get();
+        if (p == null || p.getStatus() == null) return null;
+        return p.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).map(c -> c.getStatus()).findFirst().orElse(null);
+    }
+
+    private static void applyAll(Path folder) throws IOException {
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path f : files.sorted().toList()) {
+                for (HasMetadata o : admin.load(Files.newInputStream(f)).items()) {
+                    // A plain create: 1.20 drops the CEL rules (x-kubernetes-validations) it does not know.
+                    admin.resource(o).create();
+                }
+            }
+        }
+        await().atMost(WAIT).ignoreExceptions().until(() -> admin.resources(ControlPolicy.class).list() != null);
+    }
+
+    private static String http(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
