@@ -1,0 +1,105 @@
+package dev.evident.cli;
+
+import dev.evident.engine.Read;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Listable;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * Lists the kinds the controls read from the cluster of the current kubeconfig context. List calls only:
+ * it never writes. Each call is bounded by a short timeout and not retried, so an unreachable cluster
+ * fails the audit quickly instead of hanging it.
+ */
+public final class ClusterReader {
+    static final int TIMEOUT_MILLIS = 10_000;
+    private static final long PAGE_SIZE = 500;
+
+    private final Config config;
+
+    ClusterReader(Config config) {
+        this.config = config;
+        config.setRequestTimeout(TIMEOUT_MILLIS);
+        config.setConnectionTimeout(TIMEOUT_MILLIS);
+        config.setRequestRetryBackoffLimit(0);
+    }
+
+    /** The current context of the kubeconfig (KUBECONFIG, the kubeconfig system property or ~/.kube/config). */
+    public static ClusterReader fromKubeconfig() {
+        Collection<String> files = Config.getKubeconfigFilenames();
+        boolean inCluster = System.getenv("KUBERNETES_SERVICE_HOST") != null;
+        if (!inCluster && files.stream().noneMatch(f -> new File(f).isFile())) {
+            throw new InputException("--cluster: no kubeconfig found (looked for " + String.join(", ", files)
+                    + "); set KUBECONFIG or use --resources with exported manifests");
+        }
+        try {
+            return new ClusterReader(Config.autoConfigure(null));
+        } catch (RuntimeException e) {
+            throw new InputException("--cluster: cannot load kubeconfig: " + e.getMessage());
+        }
+    }
+
+    public List<HasMetadata> read(Collection<Read> reads) {
+        List<HasMetadata> objects = new ArrayList<>();
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+            for (Read read : reads) {
+                try {
+                    list(client, read, read.kind()).forEach(o -> objects.add(ObjectDecoder.withoutSecretData(o)));
+                } catch (KubernetesClientException e) {
+                    throw new InputException("--cluster " + config.getMasterUrl() + ": cannot list "
+                            + read.kind().getSimpleName() + (read.namespace() == null ? "" : " in namespace " + read.namespace())
+                            + ": " + describe(e));
+                }
+            }
+        }
+        return objects;
+    }
+
+    private static <T extends HasMetadata> List<T> list(KubernetesClient client, Read read, Class<T> kind) {
+        MixedOperation<T, KubernetesResourceList<T>, Resource<T>> resources = client.resources(kind);
+        Listable<KubernetesResourceList<T>> listable =
+                read.namespace() == null ? resources.inAnyNamespace() : resources.inNamespace(read.namespace());
+        ListOptions options = new ListOptionsBuilder()
+                .withLabelSelector(read.labelSelector())
+                .withFieldSelector(read.fieldSelector())
+                .withLimit(PAGE_SIZE)
+                .build();
+        List<T> items = new ArrayList<>();
+        String next;
+        do {
+            KubernetesResourceList<T> page = listable.list(options);
+            items.addAll(page.getItems());
+            next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+            options.setContinue(next);
+        } while (next != null && !next.isEmpty());
+        return items;
+    }
+
+    private static String describe(KubernetesClientException e) {
+        if (e.getCode() == 401) {
+            return "unauthorized (HTTP 401): the kubeconfig's credentials were refused";
+        }
+        if (e.getCode() == 403) {
+            return "forbidden (HTTP 403): the current user may not list it";
+        }
+        if (e.getCode() > 0) {
+            return "HTTP " + e.getCode() + (e.getStatus() == null || e.getStatus().getMessage() == null ? "" : ": " + e.getStatus().getMessage());
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return "cluster unreachable: " + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage());
+    }
+}

@@ -1,0 +1,52 @@
+package dev.evident.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.evident.api.v1alpha1.Mode;
+import dev.evident.engine.ControlEvaluation;
+import dev.evident.engine.Finding;
+import dev.evident.engine.Result;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** One JSON object: summary counts, the policies, and every finding. Field names are a contract. */
+final class JsonReport {
+    private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    record Document(AuditReport.Totals summary, List<Policy> policies, List<FindingJson> findings) {
+    }
+
+    record Policy(String name, String specHash, Mode mode, double score, String source) {
+    }
+
+    /** remediation: the plan's summary (applied by the operator when mode is Enforce), or null. */
+    record FindingJson(String policy, String control, String type, List<String> criteria, String namespace, String kind,
+                       String name, Result result, String reason, String message, Mode mode, String remediation) {
+    }
+
+    private JsonReport() {
+    }
+
+    static void write(AuditReport report, PrintWriter out) {
+        List<Policy> policies = new ArrayList<>();
+        List<FindingJson> findings = new ArrayList<>();
+        for (AuditReport.Audited audited : report.policies()) {
+            var evaluation = audited.evaluation();
+            policies.add(new Policy(audited.name(), evaluation.specHash(), audited.mode(), evaluation.score(), audited.source().where()));
+            for (ControlEvaluation control : evaluation.controls()) {
+                for (Finding f : control.findings()) {
+                    findings.add(new FindingJson(f.policy(), f.control(), f.type(), f.criteria(), f.object().namespace(),
+                            f.object().kind(), f.object().name(), f.result(), f.reason(), f.message(), control.mode(),
+                            f.remediation() == null ? null : f.remediation().summary()));
+                }
+            }
+        }
+        try {
+            out.println(MAPPER.writeValueAsString(new Document(report.totals(), policies, findings)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

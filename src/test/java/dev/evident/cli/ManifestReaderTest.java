@@ -1,0 +1,130 @@
+package dev.evident.cli;
+
+import static dev.evident.cli.Cli.namespace;
+import static dev.evident.cli.Cli.write;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.evident.engine.ControlCatalog;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ManifestReaderTest {
+    @TempDir
+    Path dir;
+
+    private final ManifestReader reader = new ManifestReader(InputStream.nullInputStream());
+    private final ObjectDecoder decoder = new ObjectDecoder(ControlCatalog.standard().reads());
+
+    @Test
+    void listKindsAreUnpackedWithTheLineOfEachItem() {
+        Path file = write(dir, "list.yaml", """
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: v1
+                  kind: Namespace
+                  metadata: {name: a}
+                - apiVersion: networking.k8s.io/v1
+                  kind: NetworkPolicy
+                  metadata: {name: p, namespace: a}
+                  spec: {podSelector: {}}
+                """);
+
+        List<Manifest> manifests = reader.read(file.toString());
+
+        assertEquals(List.of(file + ":4", file + ":7"), manifests.stream().map(Manifest::where).toList());
+        List<HasMetadata> objects = decoder.objects(manifests);
+        assertInstanceOf(Namespace.class, objects.get(0));
+        assertInstanceOf(NetworkPolicy.class, objects.get(1));
+    }
+
+    @Test
+    void typedListsAsKubectlPrintsThemAndJson() {
+        write(dir, "ns.json", """
+                {"apiVersion": "v1", "kind": "NamespaceList", "items": [
+                  {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}}
+                ]}
+                """);
+        assertEquals("a", decoder.objects(reader.read(dir.toString())).get(0).getMetadata().getName());
+    }
+
+    @Test
+    void directoriesAreReadRecursivelyInSortedOrderSkippingOtherFilesAndEmptyDocuments() {
+        write(dir, "b/z.yml", namespace("z", null));
+        write(dir, "b/a.json", "{\"apiVersion\": \"v1\", \"kind\": \"Namespace\", \"metadata\": {\"name\": \"ja\"}}");
+        write(dir, "a.yaml", "---\n# only a comment\n---\n" + namespace("first", null) + "---\n");
+        write(dir, "notes.txt", "not: [yaml");
+        write(dir, "c/README.md", "# nothing");
+
+        List<String> names = decoder.objects(reader.read(dir.toString())).stream().map(o -> o.getMetadata().getName()).toList();
+
+        assertEquals(List.of("first", "ja", "z"), names);
+    }
+
+    @Test
+    void unknownKindsAreIgnored() {
+        Path file = write(dir, "crd.yaml", """
+                apiVersion: example.com/v1
+                kind: Widget
+                metadata: {name: w}
+                ---
+                """ + namespace("a", null));
+
+        assertEquals(List.of("a"), decoder.objects(reader.read(file.toString())).stream().map(o -> o.getMetadata().getName()).toList());
+    }
+
+    @Test
+    void secretDataIsDroppedOnRead() {
+        Path file = write(dir, "secret.yaml", """
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: tls
+                  namespace: a
+                  annotations: {kubectl.kubernetes.io/last-applied-configuration: '{"data":{"tls.key":"c2VjcmV0"}}'}
+                type: kubernetes.io/tls
+                data: {tls.key: c2VjcmV0}
+                stringData: {password: hunter2}
+                """);
+
+        Secret secret = (Secret) decoder.objects(reader.read(file.toString())).get(0);
+
+        assertEquals("kubernetes.io/tls", secret.getType());
+        assertNull(secret.getData());
+        assertNull(secret.getStringData());
+        assertEquals(java.util.Map.of(), secret.getMetadata().getAnnotations());
+    }
+
+    @Test
+    void wrongFieldTypeNamesLineAndField() {
+        Path file = write(dir, "np.yaml", """
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: p, namespace: a}
+                spec:
+                  podSelector: {}
+                  policyTypes: {Ingress: true}
+                """);
+
+        InputException e = assertThrows(InputException.class, () -> decoder.objects(reader.read(file.toString())));
+        assertEquals(file + ":6: NetworkPolicy p: spec.policyTypes:", e.getMessage().substring(0, e.getMessage().indexOf("policyTypes:") + 12));
+    }
+
+    @Test
+    void scalarDocumentIsAnError() {
+        Path file = write(dir, "s.yaml", namespace("a", null) + "---\njust text\n");
+
+        InputException e = assertThrows(InputException.class, () -> reader.read(file.toString()));
+        assertEquals(file + ":7: expected a Kubernetes object, found a scalar", e.getMessage());
+    }
+}
