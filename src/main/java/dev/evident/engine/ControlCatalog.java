@@ -1,7 +1,11 @@
 package dev.evident.engine;
 
+import dev.evident.controls.encryption.EncryptedStorage;
+import dev.evident.controls.encryption.IngressTLS;
+import dev.evident.controls.encryption.SecretsEncryptionAtRest;
 import dev.evident.controls.network.NetworkDefaultDeny;
 import dev.evident.controls.network.PodSecurityLevel;
+import dev.evident.controls.rbac.RbacLeastPrivilege;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import java.util.LinkedHashMap;
@@ -26,7 +30,11 @@ public final class ControlCatalog {
     public static ControlCatalog standard() {
         return new ControlCatalog(List.of(
                 new NetworkDefaultDeny(),
-                new PodSecurityLevel()));
+                new PodSecurityLevel(),
+                new RbacLeastPrivilege(),
+                new EncryptedStorage(),
+                new IngressTLS(),
+                new SecretsEncryptionAtRest()));
     }
 
     public Optional<Control> find(String type) {

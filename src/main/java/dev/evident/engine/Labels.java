@@ -7,6 +7,16 @@ public final class Labels {
     public static final String POLICY = "evident.dev/policy";
     public static final String CONTROL = "evident.dev/control";
     public static final String PSS_ENFORCE = "pod-security.kubernetes.io/enforce";
+    /** On RBAC objects the API server creates and reconciles itself (any value). */
+    public static final String RBAC_BOOTSTRAPPING = "kubernetes.io/bootstrapping";
+    /** "true" on the cluster's default StorageClass; the beta key is still honoured by Kubernetes. */
+    public static final String DEFAULT_STORAGE_CLASS = "storageclass.kubernetes.io/is-default-class";
+    public static final String DEFAULT_STORAGE_CLASS_BETA = "storageclass.beta.kubernetes.io/is-default-class";
+    public static final String CERT_MANAGER_CLUSTER_ISSUER = "cert-manager.io/cluster-issuer";
+    public static final String CERT_MANAGER_ISSUER = "cert-manager.io/issuer";
+    /** Label of the control-plane static pods kubeadm and most installers create (component=kube-apiserver). */
+    public static final String COMPONENT = "component";
+    public static final String COMPONENT_APISERVER = "kube-apiserver";
 
     private Labels() {
     }
