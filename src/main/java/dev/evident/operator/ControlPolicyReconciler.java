@@ -43,9 +43,12 @@ import org.jboss.logging.Logger;
  * Which event triggered the reconcile does not matter.
  */
 @ControllerConfiguration(name = ControlPolicyReconciler.NAME)
-// Informers registered in prepareEventSources are invisible to the RBAC generator: declare what they read and what remediation writes.
+// What remediation and evidence write (reads follow ControlCatalog.reads()); deploy/ must grant it all
+// (DeployManifestsTest). RemoveSubjects' update/delete of bindings needs the optional ClusterRole in
+// deploy/optional/, because updating a binding to cluster-admin needs the bind verb on that role.
 @RBACRule(apiGroups = "", resources = "namespaces", verbs = {"get", "list", "watch", "patch"})
 @RBACRule(apiGroups = "networking.k8s.io", resources = {"networkpolicies"}, verbs = {"get", "list", "watch", "create", "update", "patch"})
+@RBACRule(apiGroups = "networking.k8s.io", resources = {"ingresses"}, verbs = {"get", "list", "watch", "update", "patch"})
 @RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
 public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Cleaner<ControlPolicy> {
     public static final String NAME = "controlpolicy";

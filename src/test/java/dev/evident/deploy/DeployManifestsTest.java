@@ -10,6 +10,8 @@ import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.io.IOException;
@@ -25,15 +27,30 @@ class DeployManifestsTest {
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
     @Test
-    void clusterRoleLetsTheOperatorReadEveryKindTheControlsRead() throws IOException {
+    void operatorMayReadEveryKindTheControlsRead() throws IOException {
         ClusterRole role = find(ClusterRole.class);
+        List<Role> roles = all(Role.class);
         for (Read read : ControlCatalog.standard().reads()) {
             String group = HasMetadata.getGroup(read.kind());
             String plural = HasMetadata.getPlural(read.kind());
             for (String verb : List.of("get", "list", "watch")) {
-                assertThat(grants(role, group, plural, verb)).as("%s %s.%s", verb, plural, group).isTrue();
+                boolean clusterWide = grants(role.getRules(), group, plural, verb);
+                // A read pinned to one namespace is granted there only, by a Role.
+                boolean inNamespace = read.namespace() != null && roles.stream()
+                        .anyMatch(r -> read.namespace().equals(r.getMetadata().getNamespace()) && grants(r.getRules(), group, plural, verb));
+                assertThat(clusterWide || inNamespace).as("%s %s.%s", verb, plural, group).isTrue();
             }
         }
+    }
+
+    @Test
+    void podsAreReadInKubeSystemOnly() throws IOException {
+        assertThat(grants(find(ClusterRole.class).getRules(), "", "pods", "list")).isFalse();
+        RoleBinding binding = all(RoleBinding.class).stream().filter(b -> "kube-system".equals(b.getMetadata().getNamespace())).findFirst().orElseThrow();
+        assertThat(binding.getSubjects()).singleElement().satisfies(s -> {
+            assertThat(s.getName()).isEqualTo("evident");
+            assertThat(s.getNamespace()).isEqualTo("evident-system");
+        });
     }
 
     @Test
@@ -45,25 +62,30 @@ class DeployManifestsTest {
             for (String group : rule.apiGroups()) {
                 for (String resource : rule.resources()) {
                     for (String verb : rule.verbs()) {
-                        assertThat(grants(role, group, resource, verb)).as("%s %s.%s", verb, resource, group).isTrue();
+                        assertThat(grants(role.getRules(), group, resource, verb)).as("%s %s.%s", verb, resource, group).isTrue();
                     }
                 }
             }
         }
         for (String sub : List.of("controlpolicies", "controlpolicies/status")) {
-            assertThat(grants(role, "evident.dev", sub, "patch")).as(sub).isTrue();
+            assertThat(grants(role.getRules(), "evident.dev", sub, "patch")).as(sub).isTrue();
         }
-        assertThat(grants(role, "evident.dev", "controlpolicies/finalizers", "update")).isTrue();
+        assertThat(grants(role.getRules(), "evident.dev", "controlpolicies/finalizers", "update")).isTrue();
     }
 
     @Test
-    void clusterRoleHasNoWildcardsAndCannotDeleteUsersObjects() throws IOException {
-        ClusterRole role = find(ClusterRole.class);
-        for (PolicyRule rule : role.getRules()) {
-            assertThat(rule.getVerbs()).doesNotContain("*", "escalate", "bind", "impersonate");
+    void defaultRolesHaveNoWildcardsNoEscalationAndNoDeletes() throws IOException {
+        List<PolicyRule> rules = new ArrayList<>(find(ClusterRole.class).getRules());
+        all(Role.class).forEach(r -> rules.addAll(r.getRules()));
+        for (PolicyRule rule : rules) {
+            assertThat(rule.getVerbs()).doesNotContain("*", "escalate", "bind", "impersonate", "delete", "deletecollection");
             assertThat(rule.getResources()).doesNotContain("*");
-            assertThat(rule.getResources()).doesNotContain("secrets").as("no Secret access in this version");
+            if (rule.getResources().contains("secrets")) {
+                assertThat(rule.getVerbs()).as("Secrets are only read").containsOnly("get", "list", "watch");
+            }
         }
+        assertThat(grants(rules, "rbac.authorization.k8s.io", "clusterrolebindings", "update"))
+                .as("binding writes only through deploy/optional").isFalse();
     }
 
     @Test
@@ -80,20 +102,24 @@ class DeployManifestsTest {
         assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     }
 
-    static boolean grants(ClusterRole role, String group, String resource, String verb) {
-        return role.getRules().stream().anyMatch(r -> r.getApiGroups().contains(group)
+    static boolean grants(List<PolicyRule> rules, String group, String resource, String verb) {
+        return rules.stream().anyMatch(r -> r.getApiGroups().contains(group)
                 && r.getResources().contains(resource) && r.getVerbs().contains(verb));
     }
 
     static <T> T find(Class<T> type) throws IOException {
+        return all(type).stream().findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in deploy/"));
+    }
+
+    /** Objects of a type in deploy/*.yaml (what `kubectl apply -f deploy/` installs; not deploy/optional). */
+    static <T> List<T> all(Class<T> type) throws IOException {
         List<Object> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(Path.of("deploy"))) {
-            for (Path f : files.sorted().toList()) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
                 Object parsed = YAML.unmarshal(Files.readString(f), KubernetesResource.class);
                 if (parsed instanceof List<?> list) all.addAll(list); else all.add(parsed);
             }
         }
-        return all.stream().filter(type::isInstance).map(type::cast).findFirst()
-                .orElseThrow(() -> new AssertionError("no " + type.getSimpleName() + " in deploy/"));
+        return all.stream().filter(type::isInstance).map(type::cast).toList();
     }
 }

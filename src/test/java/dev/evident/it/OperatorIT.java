@@ -58,7 +58,7 @@ class OperatorIT {
         server = RealApiServer.start(dir);
         admin = server.adminClient();
         applyAll(Path.of("crds"));
-        for (String f : List.of("00-namespace.yaml", "01-serviceaccount.yaml", "02-clusterrole.yaml", "03-clusterrolebinding.yaml")) {
+        for (String f : List.of("00-namespace.yaml", "01-serviceaccount.yaml", "02-clusterrole.yaml", "03-clusterrolebinding.yaml", "04-apiserver-pods-role.yaml")) {
             admin.load(Files.newInputStream(Path.of("deploy", f))).serverSideApply();
         }
         String token = await().atMost(WAIT).until(() -> admin.secrets().inNamespace("evident-system").list().getItems().stream()

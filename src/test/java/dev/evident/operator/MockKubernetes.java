@@ -15,6 +15,11 @@ import java.util.Map;
  * Declared once, globally, on ControlPolicyReconcilerTest: every Quarkus test application gets its own.
  */
 public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
+    private static final Map<String, String> PROPERTIES = Map.of(
+            "kubernetes.trust.certificates", "true",
+            "kubernetes.namespace", "evident-system",
+            "kubernetes.auth.tryKubeConfig", "false",
+            "kubernetes.auth.tryServiceAccount", "false");
     private KubernetesMockServer server;
 
     @Override
@@ -26,16 +31,16 @@ public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
         // quarkus.kubernetes-client.* are fixed at build time, so a restarted test application (another
         // test profile) could not be pointed at a new server through them; Fabric8's own system
         // properties are read whenever a client is built.
+        PROPERTIES.forEach(System::setProperty);
         System.setProperty("kubernetes.master", server.createClient().getConfiguration().getMasterUrl());
-        System.setProperty("kubernetes.trust.certificates", "true");
-        System.setProperty("kubernetes.namespace", "evident-system");
-        System.setProperty("kubernetes.auth.tryKubeConfig", "false");
-        System.setProperty("kubernetes.auth.tryServiceAccount", "false");
         return Map.of();
     }
 
     @Override
     public void stop() {
+        // Plain tests in the same JVM (the audit command's --cluster) must not inherit them.
+        PROPERTIES.keySet().forEach(System::clearProperty);
+        System.clearProperty("kubernetes.master");
         if (server != null) {
             server.destroy();
         }

@@ -214,7 +214,7 @@ public final class IngressTLS implements Control {
                 .editMetadata().withAnnotations(annotations).endMetadata()
                 .editSpec().withTls(entries).endSpec()
                 .build();
-        return new Remediation.Update(ingress, updated, "Ingress " + ingress.getMetadata().getNamespace() + "/" + name + ": "
+        return new Remediation.Update(ingress, updated, "update Ingress " + ingress.getMetadata().getNamespace() + "/" + name + ": "
                 + String.join("; ", steps) + " so that cert-manager issues the certificates");
     }
 }
