@@ -178,6 +178,71 @@ class OperatorIT {
         assertThat(Files.readString(OPERATOR_LOG)).as("operator log has no RBAC refusal").doesNotContain("Forbidden", "forbidden");
     }
 
+    @Test
+    @Order(5)
+    void removeSubjectsWorksWithTheOptionalRoleAndKeepsAllowedSubjects() throws IOException {
+        admin.load(Files.newInputStream(Path.of("deploy", "optional", "rbac-remediation.yaml"))).serverSideApply();
+        admin.resource(SERIALIZATION.unmarshal("""
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata: {name: it-mallory-admin}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+                subjects:
+                  - {kind: User, apiGroup: rbac.authorization.k8s.io, name: mallory}
+                  - {kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:masters"}
+                """, GenericKubernetesResource.class)).create();
+        admin.resource(SERIALIZATION.unmarshal("""
+                apiVersion: evident.dev/v1alpha1
+                kind: ControlPolicy
+                metadata: {name: it-rbac}
+                spec:
+                  mode: Enforce
+                  namespaceSelector: {matchLabels: {test: nothing-has-this}}
+                  controls:
+                    - id: RBAC-001
+                      type: RbacLeastPrivilege
+                      rbacLeastPrivilege:
+                        allowedSubjects:
+                          - {kind: Group, name: "system:masters"}
+                          - {kind: ServiceAccount, namespace: kube-system, name: "*"}
+                          - {kind: ServiceAccount, namespace: evident-system, name: evident}
+                          - {kind: User, name: "system:kube-controller-manager"}
+                        forbidAnonymous: false
+                        remediation: RemoveSubjects
+                """, GenericKubernetesResource.class)).create();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(admin.rbac().clusterRoleBindings().withName("it-mallory-admin").get().getSubjects())
+                .extracting(s -> s.getName()).containsExactly("system:masters"));
+        assertThat(admin.v1().events().inNamespace("default").list().getItems())
+                .filteredOn(e -> "OriginalRecorded".equals(e.getReason()) && "it-rbac".equals(e.getInvolvedObject().getName()))
+                .anySatisfy(e -> assertThat(e.getMessage()).contains("it-mallory-admin").contains("mallory"));
+        // Kubernetes' own bootstrap bindings are never rewritten.
+        assertThat(admin.rbac().clusterRoleBindings().withName("system:public-info-viewer").get().getSubjects()).hasSize(2);
+        assertThat(Files.readString(OPERATOR_LOG)).contains("evident.originals").contains("it-mallory-admin");
+        admin.resources(ControlPolicy.class).withName("it-rbac").delete();
+    }
+
+    @Test
+    @Order(6)
+    void auditReadsTheLiveClusterWithTheSameEngine() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("java", "-jar", "target/quarkus-app/quarkus-run.jar", "audit",
+                "--policy", "examples/policies", "--cluster", "--output", "json")
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("KUBECONFIG", server.kubeconfig.toString());
+        Process audit = pb.start();
+        audit.getOutputStream().close();
+        String out = new String(audit.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(audit.waitFor()).as(out).isEqualTo(1);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(out);
+        List<String> findings = new java.util.ArrayList<>();
+        json.get("findings").forEach(f -> findings.add(f.get("control").asText() + " " + f.get("kind").asText() + " " + f.get("name").asText() + " " + f.get("result").asText()));
+        assertThat(findings).contains(
+                "PSS-001 Namespace it-a pass",
+                "RBAC-001 ClusterRoleBinding system:public-info-viewer fail",
+                "RBAC-001 ClusterRoleBinding cluster-admin pass",
+                "ENC-002 Cluster kube-apiserver notApplicable");
+    }
+
     // --- helpers ---
 
     private static GenericKubernetesResource policyYaml(String name, String mode, String level) {
