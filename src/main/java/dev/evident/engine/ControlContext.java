@@ -25,6 +25,12 @@ public record ControlContext(
         Snapshot snapshot,
         String operatorNamespace) {
 
+    /** A namespace being deleted: creating objects in it fails, so controls report instead of planning. */
+    public static boolean isTerminating(Namespace ns) {
+        return ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase())
+                || ns.getMetadata().getDeletionTimestamp() != null;
+    }
+
     public String policyName() {
         return policy.getMetadata().getName();
     }

@@ -20,4 +20,10 @@ public final class Labels {
 
     private Labels() {
     }
+
+    /** Whether Evident created and owns the object (it may then restore or replace it as a whole). */
+    public static boolean isManaged(io.fabric8.kubernetes.api.model.HasMetadata o) {
+        java.util.Map<String, String> labels = o.getMetadata().getLabels();
+        return labels != null && MANAGED_BY_VALUE.equals(labels.get(MANAGED_BY));
+    }
 }

@@ -78,7 +78,7 @@ public class Remediator {
         HasMetadata existing = client.resource(desired).get();
         if (existing == null) {
             client.resource(desired).create();
-        } else if (isManaged(existing)) {
+        } else if (Labels.isManaged(existing)) {
             desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
             client.resource(desired).update();
         } else {
@@ -87,11 +87,6 @@ public class Remediator {
             if (desired.getMetadata().getAnnotations() != null) metadata.put("annotations", desired.getMetadata().getAnnotations());
             client.resource(existing).patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("metadata", metadata)));
         }
-    }
-
-    private static boolean isManaged(HasMetadata o) {
-        return o.getMetadata().getLabels() != null
-                && Labels.MANAGED_BY_VALUE.equals(o.getMetadata().getLabels().get(Labels.MANAGED_BY));
     }
 
     static String describe(KubernetesClientException e) {

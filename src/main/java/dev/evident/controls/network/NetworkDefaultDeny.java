@@ -23,7 +23,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicySpec;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -80,7 +79,7 @@ public final class NetworkDefaultDeny implements Control {
         List<NetworkPolicy> policies = ctx.snapshot().list(NetworkPolicy.class, namespace);
         NetworkPolicy desired = desired(ctx, namespace, settings);
         Optional<NetworkPolicy> named = policies.stream().filter(p -> MANAGED_NAME.equals(p.getMetadata().getName())).findFirst();
-        boolean namedIsManaged = named.map(NetworkDefaultDeny::isManaged).orElse(false);
+        boolean namedIsManaged = named.map(Labels::isManaged).orElse(false);
 
         Set<PolicyType> covered = EnumSet.noneOf(PolicyType.class);
         List<String> satisfying = new ArrayList<>();
@@ -100,7 +99,7 @@ public final class NetworkDefaultDeny implements Control {
         }
         Set<PolicyType> missing = EnumSet.copyOf(required);
         missing.removeAll(covered);
-        if (isTerminating(ns)) {
+        if (ControlContext.isTerminating(ns)) {
             return ctx.notApplicable(ref, "NamespaceTerminating", "namespace is being deleted");
         }
         if (named.isPresent() && !namedIsManaged) {
@@ -191,16 +190,6 @@ public final class NetworkDefaultDeny implements Control {
                     .build()).endSpec();
         }
         return builder.build();
-    }
-
-    static boolean isManaged(HasMetadata o) {
-        Map<String, String> labels = o.getMetadata().getLabels();
-        return labels != null && Labels.MANAGED_BY_VALUE.equals(labels.get(Labels.MANAGED_BY));
-    }
-
-    static boolean isTerminating(Namespace ns) {
-        return ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase())
-                || ns.getMetadata().getDeletionTimestamp() != null;
     }
 
     private static boolean isEmpty(List<?> list) {

@@ -68,7 +68,7 @@ public final class PodSecurityLevel implements Control {
         if (level != null && level.compareTo(required) >= 0) {
             return ctx.pass(ref, "LevelSufficient", Labels.PSS_ENFORCE + "=" + actual + " meets " + required);
         }
-        if (NetworkDefaultDeny.isTerminating(ns)) {
+        if (ControlContext.isTerminating(ns)) {
             return ctx.notApplicable(ref, "NamespaceTerminating", "namespace is being deleted");
         }
         String reason;
