@@ -63,6 +63,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     private final StatusFactory statusFactory;
     private final Duration resyncInterval;
     private final RemediationBudget budget;
+    private final Duration retryAfter;
     private final Map<Class<?>, InformerEventSource<?, ?>> sources = new ConcurrentHashMap<>();
     private final DriftTracker drift = new DriftTracker();
     /** Remediations applied per policy and control since start, for status. */
@@ -71,6 +72,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     public ControlPolicyReconciler(Engine engine, Clock clock, KubernetesClient client, EvidentMetrics metrics,
             @ConfigProperty(name = "evident.resync-interval") Duration resyncInterval,
             @ConfigProperty(name = "evident.remediation.max-per-second") double maxPerSecond,
+            @ConfigProperty(name = "evident.remediation.retry-after") Duration retryAfter,
             @ConfigProperty(name = "evident.remediation.server-side-apply") boolean serverSideApply) {
         this.engine = engine;
         this.clock = clock;
@@ -78,6 +80,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         this.metrics = metrics;
         this.resyncInterval = resyncInterval;
         this.budget = new RemediationBudget(clock, maxPerSecond);
+        this.retryAfter = retryAfter;
         this.remediator = new Remediator(client, serverSideApply);
         this.events = new EventRecorder(client, clock);
         this.statusFactory = new StatusFactory(clock, resyncInterval);
@@ -127,7 +130,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         String name = policy.getMetadata().getName();
         PolicyEvaluation evaluation = engine.evaluate(policy, new InformerSnapshot(clock.instant(), sources));
         ControlPolicyStatus status;
-        int pending = 0;
+        RemediationOutcome outcome = RemediationOutcome.NONE;
         if (!evaluation.valid()) {
             status = statusFactory.invalid(policy, evaluation);
             if (!status.equals(policy.getStatus())) {
@@ -136,10 +139,10 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             drift.forget(name);
         } else {
             recordDrift(policy, evaluation);
-            pending = remediate(policy, evaluation);
-            status = statusFactory.evaluated(policy, evaluation, remediated.getOrDefault(name, Map.of()), pending);
+            outcome = remediate(policy, evaluation);
+            status = statusFactory.evaluated(policy, evaluation, remediated.getOrDefault(name, Map.of()), outcome);
         }
-        metrics.recordEvaluation(evaluation, clock.instant(), pending);
+        metrics.recordEvaluation(evaluation, clock.instant(), outcome.pending());
 
         UpdateControl<ControlPolicy> control;
         if (status.equals(policy.getStatus())) {
@@ -148,7 +151,9 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             policy.setStatus(status);
             control = UpdateControl.patchStatus(policy);
         }
-        return control.rescheduleAfter(pending > 0 ? budget.untilNext().plusMillis(10) : resyncInterval);
+        Duration next = outcome.pending() > 0 ? budget.untilNext().plusMillis(10)
+                : outcome.failed() > 0 && retryAfter.compareTo(resyncInterval) < 0 ? retryAfter : resyncInterval;
+        return control.rescheduleAfter(next);
     }
 
     private void recordDrift(ControlPolicy policy, PolicyEvaluation evaluation) {
@@ -168,10 +173,11 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         }
     }
 
-    /** Applies the plans of Enforce controls the write budget allows; returns how many are left for later. */
-    private int remediate(ControlPolicy policy, PolicyEvaluation evaluation) {
+    /** Applies the plans of Enforce controls the write budget allows; counts what is left and what failed. */
+    private RemediationOutcome remediate(ControlPolicy policy, PolicyEvaluation evaluation) {
         String name = policy.getMetadata().getName();
         int pending = 0;
+        int failed = 0;
         for (ControlEvaluation control : evaluation.controls()) {
             if (control.mode() != Mode.Enforce) {
                 continue;
@@ -195,13 +201,14 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                     remediated.computeIfAbsent(name, k -> new ConcurrentHashMap<>()).merge(control.id(), 1L, Long::sum);
                     events.normal(policy, "Remediated", control.id() + ": " + plan.summary());
                 } catch (KubernetesClientException e) {
+                    failed++;
                     metrics.remediation(name, control.id(), false);
                     LOG.warnf("remediation failed for policy %s control %s: %s: %s", name, control.id(), plan.summary(), Remediator.describe(e));
                     events.warning(policy, "RemediationFailed", control.id() + ": " + plan.summary() + ": " + Remediator.describe(e));
                 }
             }
         }
-        return pending;
+        return new RemediationOutcome(pending, failed);
     }
 
     private static String describe(Finding f) {

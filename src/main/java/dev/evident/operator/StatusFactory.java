@@ -55,7 +55,7 @@ final class StatusFactory {
     /**
      * @param remediated remediations applied so far per control id (cumulative for this operator instance)
      */
-    ControlPolicyStatus evaluated(ControlPolicy policy, PolicyEvaluation evaluation, Map<String, Long> remediated, int pending) {
+    ControlPolicyStatus evaluated(ControlPolicy policy, PolicyEvaluation evaluation, Map<String, Long> remediated, RemediationOutcome outcome) {
         ControlPolicyStatus previous = previous(policy);
         Instant now = clock.instant();
         ControlPolicyStatus status = new ControlPolicyStatus();
@@ -93,10 +93,18 @@ final class StatusFactory {
         Condition ready = errors == 0
                 ? condition(previous, policy, READY, "True", "Evaluated", evaluation.controls().size() + " controls evaluated")
                 : condition(previous, policy, READY, "False", "ControlError", errors + " findings could not be evaluated; see violations and Events");
-        Condition compliant = failures.isEmpty()
-                ? condition(previous, policy, COMPLIANT, "True", "NoViolations", "all selected objects comply")
-                : condition(previous, policy, COMPLIANT, "False", pending > 0 ? "Remediating" : "Violations",
-                        failures.size() + " violations" + (pending > 0 ? ", " + pending + " remediations pending" : ""));
+        Condition compliant;
+        if (failures.isEmpty()) {
+            compliant = condition(previous, policy, COMPLIANT, "True", "NoViolations", "all selected objects comply");
+        } else if (outcome.failed() > 0) {
+            compliant = condition(previous, policy, COMPLIANT, "False", "RemediationFailed",
+                    failures.size() + " violations, " + outcome.failed() + " remediations failed; see the RemediationFailed Events");
+        } else if (outcome.pending() > 0) {
+            compliant = condition(previous, policy, COMPLIANT, "False", "Remediating",
+                    failures.size() + " violations, " + outcome.pending() + " remediations pending");
+        } else {
+            compliant = condition(previous, policy, COMPLIANT, "False", "Violations", failures.size() + " violations");
+        }
         status.setConditions(List.of(ready, compliant));
         return status;
     }

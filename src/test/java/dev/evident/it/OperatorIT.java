@@ -180,8 +180,7 @@ class OperatorIT {
 
     @Test
     @Order(5)
-    void removeSubjectsWorksWithTheOptionalRoleAndKeepsAllowedSubjects() throws IOException {
-        admin.load(Files.newInputStream(Path.of("deploy", "optional", "rbac-remediation.yaml"))).serverSideApply();
+    void removeSubjectsFailsVisiblyWithoutTheOptionalRoleThenWorksWithIt() throws Exception {
         admin.resource(SERIALIZATION.unmarshal("""
                 apiVersion: rbac.authorization.k8s.io/v1
                 kind: ClusterRoleBinding
@@ -211,14 +210,37 @@ class OperatorIT {
                         remediation: RemoveSubjects
                 """, GenericKubernetesResource.class)).create();
 
+        // Without deploy/optional the API server refuses the update (no bind on cluster-admin): visible, not silent.
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(events("it-rbac")).filteredOn(e -> "RemediationFailed".equals(e.getReason()))
+                    .anySatisfy(e -> assertThat(e.getMessage()).contains("it-mallory-admin").containsIgnoringCase("forbidden"));
+            assertThat(conditionReason("it-rbac", "Compliant")).isEqualTo("RemediationFailed");
+            assertThat(http("/q/metrics")).containsPattern(
+                    "evident_remediations_total\\{control=\"RBAC-001\",outcome=\"failure\",policy=\"it-rbac\"} [1-9]");
+        });
+        assertThat(admin.rbac().clusterRoleBindings().withName("it-mallory-admin").get().getSubjects()).hasSize(2);
+
+        // With it, the next reconcile (triggered by the new binding's watch event) removes only mallory.
+        admin.load(Files.newInputStream(Path.of("deploy", "optional", "rbac-remediation.yaml"))).serverSideApply();
         await().atMost(WAIT).untilAsserted(() -> assertThat(admin.rbac().clusterRoleBindings().withName("it-mallory-admin").get().getSubjects())
                 .extracting(s -> s.getName()).containsExactly("system:masters"));
-        assertThat(admin.v1().events().inNamespace("default").list().getItems())
-                .filteredOn(e -> "OriginalRecorded".equals(e.getReason()) && "it-rbac".equals(e.getInvolvedObject().getName()))
+        assertThat(events("it-rbac")).filteredOn(e -> "OriginalRecorded".equals(e.getReason()))
                 .anySatisfy(e -> assertThat(e.getMessage()).contains("it-mallory-admin").contains("mallory"));
+        assertThat(Files.readString(OPERATOR_LOG)).contains("evident.originals").contains("it-mallory-admin");
+
+        // A new cluster-admin grant is seen and removed from its watch event.
+        long start = System.nanoTime();
+        admin.resource(SERIALIZATION.unmarshal("""
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: ClusterRoleBinding
+                metadata: {name: it-eve-admin}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
+                subjects: [{kind: User, apiGroup: rbac.authorization.k8s.io, name: eve}]
+                """, GenericKubernetesResource.class)).create();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> admin.rbac().clusterRoleBindings().withName("it-eve-admin").get() == null);
+        System.out.printf("[OperatorIT] new cluster-admin binding -> deleted in %d ms%n", (System.nanoTime() - start) / 1_000_000);
         // Kubernetes' own bootstrap bindings are never rewritten.
         assertThat(admin.rbac().clusterRoleBindings().withName("system:public-info-viewer").get().getSubjects()).hasSize(2);
-        assertThat(Files.readString(OPERATOR_LOG)).contains("evident.originals").contains("it-mallory-admin");
         admin.resources(ControlPolicy.class).withName("it-rbac").delete();
     }
 
@@ -261,6 +283,17 @@ class OperatorIT {
 
     private static NetworkPolicy managedPolicy(String namespace) {
         return admin.network().v1().networkPolicies().inNamespace(namespace).withName(NetworkDefaultDeny.MANAGED_NAME).get();
+    }
+
+    private static List<io.fabric8.kubernetes.api.model.Event> events(String policy) {
+        return admin.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> policy.equals(e.getInvolvedObject().getName())).toList();
+    }
+
+    private static String conditionReason(String policy, String type) {
+        ControlPolicy p = admin.resources(ControlPolicy.class).withName(policy).get();
+        if (p == null || p.getStatus() == null) return null;
+        return p.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).map(c -> c.getReason()).findFirst().orElse(null);
     }
 
     private static String ready(String policy) {
