@@ -61,6 +61,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     private final Remediator remediator;
     private final EventRecorder events;
     private final StatusFactory statusFactory;
+    private final StatusWriter statusWriter;
     private final Duration resyncInterval;
     private final RemediationBudget budget;
     private final Duration retryAfter;
@@ -84,6 +85,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         this.remediator = new Remediator(client, serverSideApply);
         this.events = new EventRecorder(client, clock);
         this.statusFactory = new StatusFactory(clock, resyncInterval);
+        this.statusWriter = new StatusWriter(client);
     }
 
     @Override
@@ -144,16 +146,12 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         }
         metrics.recordEvaluation(evaluation, clock.instant(), outcome.pending());
 
-        UpdateControl<ControlPolicy> control;
-        if (status.equals(policy.getStatus())) {
-            control = UpdateControl.noUpdate();
-        } else {
-            policy.setStatus(status);
-            control = UpdateControl.patchStatus(policy);
+        if (!status.equals(policy.getStatus())) {
+            statusWriter.write(policy, status);
         }
         Duration next = outcome.pending() > 0 ? budget.untilNext().plusMillis(10)
                 : outcome.failed() > 0 && retryAfter.compareTo(resyncInterval) < 0 ? retryAfter : resyncInterval;
-        return control.rescheduleAfter(next);
+        return UpdateControl.<ControlPolicy>noUpdate().rescheduleAfter(next);
     }
 
     private void recordDrift(ControlPolicy policy, PolicyEvaluation evaluation) {

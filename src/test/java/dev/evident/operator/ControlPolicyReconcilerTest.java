@@ -233,7 +233,7 @@ class ControlPolicyReconcilerTest {
         // the object), so whether the policy object disappears is checked on a real server (OperatorIT).
         client.resources(ControlPolicy.class).withName("del").delete();
         await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(events("del")).filteredOn(e -> "PolicyDeleted".equals(e.getReason())).first()
+            assertThat(events("del")).as(() -> "all events: " + client.v1().events().inAnyNamespace().list().getItems().stream().map(e -> e.getMetadata().getNamespace() + "/" + e.getInvolvedObject().getName() + ":" + e.getReason()).toList()).filteredOn(e -> "PolicyDeleted".equals(e.getReason())).first()
                     .satisfies(e -> assertThat(e.getMessage()).contains("NetworkPolicy del-a/evident-default-deny")
                             .contains("labels set on Namespaces are left in place"));
             assertThat(metrics()).doesNotContain("evident_compliance_score{policy=\"del\"}");
