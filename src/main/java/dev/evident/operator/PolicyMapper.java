@@ -22,11 +22,17 @@ final class PolicyMapper<R extends HasMetadata> implements SecondaryToPrimaryMap
     private final Class<R> kind;
     private final ControlCatalog catalog;
     private final IndexerResourceCache<ControlPolicy> policies;
+    /**
+     * Whether some control reads this kind in one namespace only (the API server pod in kube-system): such
+     * objects matter even in namespaces a policy excludes.
+     */
+    private final boolean pinned;
 
     PolicyMapper(Class<R> kind, ControlCatalog catalog, IndexerResourceCache<ControlPolicy> policies) {
         this.kind = kind;
         this.catalog = catalog;
         this.policies = policies;
+        this.pinned = catalog.reads().stream().anyMatch(r -> r.kind().equals(kind) && r.namespace() != null);
     }
 
     @Override
@@ -51,9 +57,6 @@ final class PolicyMapper<R extends HasMetadata> implements SecondaryToPrimaryMap
                 .flatMap(control -> control.reads().stream())
                 .map(Read::kind)
                 .anyMatch(kind::equals);
-        // A control may read objects outside the selected namespaces (the API server pod in kube-system),
-        // so exclusions only filter kinds whose reads are not pinned to a namespace.
-        boolean pinned = catalog.reads().stream().anyMatch(r -> r.kind().equals(kind) && r.namespace() != null);
         return readsKind && (namespace == null || pinned || excluded == null || !excluded.contains(namespace));
     }
 }
