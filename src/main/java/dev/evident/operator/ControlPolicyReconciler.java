@@ -12,6 +12,7 @@ import dev.evident.engine.Remediation;
 import dev.evident.engine.Result;
 import dev.evident.metrics.EvidentMetrics;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -24,6 +25,7 @@ import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
@@ -33,6 +35,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -104,7 +107,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         Class<R> kind = (Class<R>) read.kind();
         var config = InformerEventSourceConfiguration.from(kind, ControlPolicy.class)
                 .withName(kind.getSimpleName())
-                .withSecondaryToPrimaryMapper(new PolicyMapper<>(kind, engine.catalog(), context.getPrimaryCache()));
+                .withSecondaryToPrimaryMapper(new PolicyMapper<>(kind, engine.catalog(), context.getPrimaryCache(), this::namespaceLabels));
         if (read.namespace() != null) {
             config.withNamespaces(read.namespace());
         } else {
@@ -125,6 +128,13 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             config.withItemStore(store);
         }
         return new InformerEventSource<>(config.build(), context);
+    }
+
+    private Optional<Map<String, String>> namespaceLabels(String namespace) {
+        @SuppressWarnings("unchecked")
+        var namespaces = (InformerEventSource<Namespace, ControlPolicy>) sources.get(Namespace.class);
+        return namespaces == null ? Optional.empty()
+                : namespaces.get(new ResourceID(namespace)).map(ns -> Optional.ofNullable(ns.getMetadata().getLabels()).orElse(Map.of()));
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.evident.operator;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.api.v1alpha1.ControlSpec;
 import dev.evident.engine.ControlCatalog;
+import dev.evident.engine.LabelSelectors;
 import dev.evident.engine.Read;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -10,13 +11,16 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * Maps a change of a watched object to the policies it can affect: a Namespace change to every policy
  * (labels may move it in or out of a selector); any other kind to the policies with a control that reads
- * that kind and, for namespaced objects, that do not exclude the object's namespace.
+ * that kind and, for namespaced objects, that select the object's namespace.
  */
 final class PolicyMapper<R extends HasMetadata> implements SecondaryToPrimaryMapper<R> {
     private final Class<R> kind;
@@ -28,10 +32,15 @@ final class PolicyMapper<R extends HasMetadata> implements SecondaryToPrimaryMap
      */
     private final boolean pinned;
 
-    PolicyMapper(Class<R> kind, ControlCatalog catalog, IndexerResourceCache<ControlPolicy> policies) {
+    /** Labels of a namespace from the Namespace cache, empty when not (yet) cached. */
+    private final Function<String, Optional<Map<String, String>>> namespaceLabels;
+
+    PolicyMapper(Class<R> kind, ControlCatalog catalog, IndexerResourceCache<ControlPolicy> policies,
+            Function<String, Optional<Map<String, String>>> namespaceLabels) {
         this.kind = kind;
         this.catalog = catalog;
         this.policies = policies;
+        this.namespaceLabels = namespaceLabels;
         this.pinned = catalog.reads().stream().anyMatch(r -> r.kind().equals(kind) && r.namespace() != null);
     }
 
@@ -57,6 +66,18 @@ final class PolicyMapper<R extends HasMetadata> implements SecondaryToPrimaryMap
                 .flatMap(control -> control.reads().stream())
                 .map(Read::kind)
                 .anyMatch(kind::equals);
-        return readsKind && (namespace == null || pinned || excluded == null || !excluded.contains(namespace));
+        if (!readsKind) {
+            return false;
+        }
+        if (namespace == null || pinned) {
+            return true;
+        }
+        if (excluded != null && excluded.contains(namespace)) {
+            return false;
+        }
+        // A namespace not cached yet counts as selected: a spare reconcile is cheap, a missed one is drift.
+        return namespaceLabels.apply(namespace)
+                .map(labels -> LabelSelectors.matches(policy.getSpec().getNamespaceSelector(), labels))
+                .orElse(true);
     }
 }
