@@ -102,6 +102,16 @@ class DeployManifestsTest {
         assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     }
 
+    @Test
+    void replicasElectALeaderAndOneStaysAvailable() throws IOException {
+        assertThat(find(Deployment.class).getSpec().getReplicas()).isEqualTo(2);
+        assertThat(all(Role.class)).anySatisfy(r -> {
+            assertThat(r.getMetadata().getNamespace()).isEqualTo("evident-system");
+            assertThat(grants(r.getRules(), "coordination.k8s.io", "leases", "update")).isTrue();
+        });
+        assertThat(find(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class).getSpec().getMinAvailable().getIntVal()).isEqualTo(1);
+    }
+
     static boolean grants(List<PolicyRule> rules, String group, String resource, String verb) {
         return rules.stream().anyMatch(r -> r.getApiGroups().contains(group)
                 && r.getResources().contains(resource) && r.getVerbs().contains(verb));

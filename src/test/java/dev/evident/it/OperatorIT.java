@@ -49,6 +49,8 @@ class OperatorIT {
     private static KubernetesClient admin;
     private static Process operator;
     private static int httpPort;
+    private static Path operatorKubeconfig;
+    private static Process standby;
     private static final Path OPERATOR_LOG = Path.of("target", "it-operator.log");
 
     @BeforeAll
@@ -58,7 +60,7 @@ class OperatorIT {
         server = RealApiServer.start(dir);
         admin = server.adminClient();
         applyAll(Path.of("crds"));
-        for (String f : List.of("00-namespace.yaml", "01-serviceaccount.yaml", "02-clusterrole.yaml", "03-clusterrolebinding.yaml", "04-apiserver-pods-role.yaml")) {
+        for (String f : List.of("00-namespace.yaml", "01-serviceaccount.yaml", "02-clusterrole.yaml", "03-clusterrolebinding.yaml", "04-namespaced-roles.yaml")) {
             admin.load(Files.newInputStream(Path.of("deploy", f))).serverSideApply();
         }
         String token = await().atMost(WAIT).until(() -> admin.secrets().inNamespace("evident-system").list().getItems().stream()
@@ -67,23 +69,20 @@ class OperatorIT {
                 .map(Secret::getData).map(d -> d.get("token")).findFirst().orElse(null), t -> t != null);
         Path kubeconfig = server.tokenKubeconfig("evident-sa", new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8));
 
-        try (ServerSocket socket = new ServerSocket(0)) {
-            httpPort = socket.getLocalPort();
-        }
-        ProcessBuilder pb = new ProcessBuilder("java", "-Dquarkus.http.port=" + httpPort, "-jar", "target/quarkus-app/quarkus-run.jar")
-                .redirectErrorStream(true).redirectOutput(OPERATOR_LOG.toFile());
-        pb.environment().put("KUBECONFIG", kubeconfig.toString());
-        pb.environment().put("EVIDENT_OPERATOR_NAMESPACE", "evident-system");
-        operator = pb.start();
+        httpPort = freePort();
+        operatorKubeconfig = kubeconfig;
+        operator = startOperator(httpPort, OPERATOR_LOG);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .untilAsserted(() -> assertThat(http("/q/health/ready")).contains("\"status\": \"UP\""));
+                .untilAsserted(() -> assertThat(http(httpPort, "/q/health/ready")).contains("\"status\": \"UP\"").contains("\"role\": \"leader\""));
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (operator != null) {
-            operator.destroy();
-            operator.waitFor();
+        for (Process p : new Process[] {operator, standby}) {
+            if (p != null) {
+                p.destroy();
+                p.waitFor();
+            }
         }
         if (admin != null) {
             admin.close();
@@ -265,6 +264,71 @@ class OperatorIT {
                 "ENC-002 Cluster kube-apiserver notApplicable");
     }
 
+    @Test
+    @Order(7)
+    void aStandbyReplicaTakesOverWhenTheLeaderDies() throws Exception {
+        int standbyPort = freePort();
+        standby = startOperator(standbyPort, Path.of("target", "it-operator-standby.log"));
+        await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() ->
+                assertThat(http(standbyPort, "/q/health/ready")).contains("\"status\": \"UP\"").contains("\"role\": \"standby\""));
+        String leaderIdentity = admin.leases().inNamespace("evident-system").withName("evident-operator").get().getSpec().getHolderIdentity();
+        assertThat(http("/q/health/ready")).contains(leaderIdentity);
+
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("it-ha").addToLabels("test", "ha").endMetadata().build()).create();
+        admin.resource(SERIALIZATION.unmarshal("""
+                apiVersion: evident.dev/v1alpha1
+                kind: ControlPolicy
+                metadata: {name: it-ha}
+                spec:
+                  mode: Enforce
+                  namespaceSelector: {matchLabels: {test: ha}}
+                  controls:
+                    - {id: NET-001, type: NetworkDefaultDeny, networkDefaultDeny: {}}
+                """, GenericKubernetesResource.class)).create();
+        await().atMost(WAIT).until(() -> managedPolicy("it-ha") != null);
+
+        // The leader crashes (no chance to release the lease); drift happens while nobody leads.
+        operator.destroyForcibly().waitFor();
+        long start = System.nanoTime();
+        admin.network().v1().networkPolicies().inNamespace("it-ha").withName(NetworkDefaultDeny.MANAGED_NAME).delete();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            NetworkPolicy np = managedPolicy("it-ha");
+            return np != null && np.getMetadata().getDeletionTimestamp() == null;
+        });
+        System.out.printf("[OperatorIT] leader killed -> standby repaired drift in %d ms%n", (System.nanoTime() - start) / 1_000_000);
+        assertThat(http(standbyPort, "/q/health/ready")).contains("\"role\": \"leader\"");
+        assertThat(admin.leases().inNamespace("evident-system").withName("evident-operator").get().getSpec().getHolderIdentity())
+                .isNotEqualTo(leaderIdentity);
+    }
+
+    @Test
+    @Order(8)
+    void aLeaderStopsCleanlyOnSigtermAndExitsWhenItLosesItsLease() throws Exception {
+        // A rolling update stops the leader with SIGTERM: it must end promptly (no exit-in-shutdown hang).
+        standby.destroy();
+        assertThat(standby.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).as("SIGTERM stops the leader").isTrue();
+
+        int port = freePort();
+        Path log = Path.of("target", "it-operator-third.log");
+        Process replica = startOperator(port, log);
+        try {
+            await().atMost(Duration.ofSeconds(90)).ignoreExceptions().untilAsserted(() ->
+                    assertThat(http(port, "/q/health/ready")).contains("\"role\": \"leader\""));
+            // Another holder takes the lease (as after a partition): the leader must stop acting at once.
+            admin.leases().inNamespace("evident-system").withName("evident-operator").edit(lease -> {
+                lease.getSpec().setHolderIdentity("someone-else");
+                lease.getSpec().setRenewTime(java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC));
+                lease.getSpec().setLeaseDurationSeconds(3600);
+                return lease;
+            });
+            assertThat(replica.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("a leader that lost its lease exits").isTrue();
+            assertThat(replica.exitValue()).isEqualTo(1);
+            assertThat(Files.readString(log)).contains("lost the lease");
+        } finally {
+            replica.destroyForcibly();
+        }
+    }
+
     // --- helpers ---
 
     private static GenericKubernetesResource policyYaml(String name, String mode, String level) {
@@ -323,8 +387,27 @@ class OperatorIT {
     }
 
     private static String http(String path) throws IOException, InterruptedException {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).build(),
+        return http(httpPort, path);
+    }
+
+    private static String http(int port, String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    /** The packaged operator, as the ServiceAccount of deploy/, in its own process. */
+    private static Process startOperator(int port, Path log) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder("java", "-Dquarkus.http.port=" + port, "-jar", "target/quarkus-app/quarkus-run.jar")
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("KUBECONFIG", operatorKubeconfig.toString());
+        pb.environment().put("EVIDENT_OPERATOR_NAMESPACE", "evident-system");
+        return pb.start();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private static void deleteRecursively(Path dir) throws IOException {

@@ -242,7 +242,8 @@ class ControlPolicyReconcilerTest {
 
     @Test
     void readinessIsUpOnceInformersSynced() {
-        await().atMost(WAIT).untilAsserted(() -> assertThat(http("/q/health/ready")).contains("\"status\": \"UP\""));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(http("/q/health/ready")).contains("\"status\": \"UP\"")
+                .contains("evident operator").doesNotContain("Quarkus Operator SDK health check"));
     }
 
     // --- helpers ---
