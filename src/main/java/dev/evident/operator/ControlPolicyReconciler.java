@@ -205,6 +205,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                         events.normal(policy, "OriginalRecorded", control.id() + ": before " + plan.summary() + "; original: " + original);
                     }
                     remediator.apply(plan);
+                    drift.remediated(name, f);
                     metrics.remediation(name, control.id(), true);
                     remediated.computeIfAbsent(name, k -> new ConcurrentHashMap<>()).merge(control.id(), 1L, Long::sum);
                     events.normal(policy, "Remediated", control.id() + ": " + plan.summary());

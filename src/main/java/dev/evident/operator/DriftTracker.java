@@ -25,7 +25,8 @@ final class DriftTracker {
     /** The findings that fail now and did not fail before (all failing ones on a first evaluation). */
     Changes update(String policy, String specHash, List<Finding> findings) {
         Known before = byPolicy.get(policy);
-        Map<String, Result> now = findings.stream().collect(Collectors.toMap(Finding::key, Finding::result, (a, b) -> b));
+        Map<String, Result> now = findings.stream()
+                .collect(Collectors.toMap(Finding::key, Finding::result, (a, b) -> b, ConcurrentHashMap::new));
         byPolicy.put(policy, new Known(specHash, now));
         boolean first = before == null || !Objects.equals(before.specHash(), specHash);
         List<Finding> failing = new ArrayList<>();
@@ -35,6 +36,17 @@ final class DriftTracker {
             }
         }
         return new Changes(first, failing);
+    }
+
+    /**
+     * A successful remediation makes the finding compliant, even before an evaluation sees it so: a fail
+     * after that is drift, however quickly it follows.
+     */
+    void remediated(String policy, Finding finding) {
+        Known known = byPolicy.get(policy);
+        if (known != null) {
+            known.results().put(finding.key(), Result.PASS);
+        }
     }
 
     void forget(String policy) {
