@@ -8,6 +8,7 @@ import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.controls.network.NetworkDefaultDeny;
 import dev.evident.controls.network.PodSecurityLevel;
 import dev.evident.engine.Labels;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -149,10 +150,7 @@ class OperatorIT {
     void driftIsRepaired() {
         long start = System.nanoTime();
         admin.network().v1().networkPolicies().inNamespace("it-a").withName(NetworkDefaultDeny.MANAGED_NAME).delete();
-        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> {
-            NetworkPolicy np = managedPolicy("it-a");
-            return np != null && np.getMetadata().getDeletionTimestamp() == null;
-        });
+        awaitRestored("it-a", WAIT);
         System.out.printf("[OperatorIT] managed NetworkPolicy deleted -> restored in %d ms%n", (System.nanoTime() - start) / 1_000_000);
 
         start = System.nanoTime();
@@ -291,10 +289,7 @@ class OperatorIT {
         operator.destroyForcibly().waitFor();
         long start = System.nanoTime();
         admin.network().v1().networkPolicies().inNamespace("it-ha").withName(NetworkDefaultDeny.MANAGED_NAME).delete();
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            NetworkPolicy np = managedPolicy("it-ha");
-            return np != null && np.getMetadata().getDeletionTimestamp() == null;
-        });
+        awaitRestored("it-ha", Duration.ofSeconds(60));
         System.out.printf("[OperatorIT] leader killed -> standby repaired drift in %d ms%n", (System.nanoTime() - start) / 1_000_000);
         assertThat(http(standbyPort, "/q/health/ready")).contains("\"role\": \"leader\"");
         assertThat(admin.leases().inNamespace("evident-system").withName("evident-operator").get().getSpec().getHolderIdentity())
@@ -345,6 +340,14 @@ class OperatorIT {
                 """.formatted(name, mode, level), GenericKubernetesResource.class);
     }
 
+    /** Until the managed NetworkPolicy exists again (and is not the deleted one still terminating). */
+    private static void awaitRestored(String namespace, Duration atMost) {
+        await().atMost(atMost).pollInterval(Duration.ofMillis(20)).until(() -> {
+            NetworkPolicy np = managedPolicy(namespace);
+            return np != null && np.getMetadata().getDeletionTimestamp() == null;
+        });
+    }
+
     private static NetworkPolicy managedPolicy(String namespace) {
         return admin.network().v1().networkPolicies().inNamespace(namespace).withName(NetworkDefaultDeny.MANAGED_NAME).get();
     }
@@ -354,24 +357,22 @@ class OperatorIT {
                 .filter(e -> policy.equals(e.getInvolvedObject().getName())).toList();
     }
 
-    private static String conditionReason(String policy, String type) {
-        ControlPolicy p = admin.resources(ControlPolicy.class).withName(policy).get();
-        if (p == null || p.getStatus() == null) return null;
-        return p.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).map(c -> c.getReason()).findFirst().orElse(null);
-    }
-
     private static String ready(String policy) {
-        return condition(policy, "Ready");
+        return condition(policy, "Ready").map(Condition::getStatus).orElse(null);
     }
 
     private static String compliant(String policy) {
-        return condition(policy, "Compliant");
+        return condition(policy, "Compliant").map(Condition::getStatus).orElse(null);
     }
 
-    private static String condition(String policy, String type) {
+    private static String conditionReason(String policy, String type) {
+        return condition(policy, type).map(Condition::getReason).orElse(null);
+    }
+
+    private static java.util.Optional<Condition> condition(String policy, String type) {
         ControlPolicy p = admin.resources(ControlPolicy.class).withName(policy).get();
-        if (p == null || p.getStatus() == null) return null;
-        return p.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).map(c -> c.getStatus()).findFirst().orElse(null);
+        if (p == null || p.getStatus() == null) return java.util.Optional.empty();
+        return p.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
     }
 
     private static void applyAll(Path folder) throws IOException {
