@@ -27,12 +27,12 @@ class ControlCatalogStandardTest {
 
     @Test
     void fourControlsEvaluateWithTheirDefaultCriteria() {
-        ControlPolicy policy = TestPolicies.policy(Mode.Audit,
-                withId("RBAC-001", TestPolicies.control("RbacLeastPrivilege", c -> c.setRbacLeastPrivilege(new RbacLeastPrivilegeSpec()))),
-                withId("ENC-001", TestPolicies.control("EncryptedStorage", c -> c.setEncryptedStorage(new EncryptedStorageSpec()))),
-                withId("TLS-001", TestPolicies.control("IngressTLS", c -> c.setIngressTls(new IngressTlsSpec()))),
-                withId("ENC-002", TestPolicies.control("SecretsEncryptionAtRest", c -> { })));
-        PolicyEvaluation result = engine.evaluate(policy, InMemorySnapshot.of(TestPolicies.NOW, TestPolicies.namespace("web")));
+        ControlPolicy policy = Fixtures.policy("soc2-test", Mode.Audit,
+                withId("RBAC-001", Fixtures.configured("RbacLeastPrivilege", c -> c.setRbacLeastPrivilege(new RbacLeastPrivilegeSpec()))),
+                withId("ENC-001", Fixtures.configured("EncryptedStorage", c -> c.setEncryptedStorage(new EncryptedStorageSpec()))),
+                withId("TLS-001", Fixtures.configured("IngressTLS", c -> c.setIngressTls(new IngressTlsSpec()))),
+                withId("ENC-002", Fixtures.configured("SecretsEncryptionAtRest", c -> { })));
+        PolicyEvaluation result = engine.evaluate(policy, InMemorySnapshot.of(Fixtures.NOW, Fixtures.namespace("web")));
         assertEquals(List.of(), result.problems());
         Map<String, List<String>> criteria = Map.of("RBAC-001", List.of("CC6.1", "CC6.3"), "ENC-001", List.of("CC6.1", "C1.1"),
                 "TLS-001", List.of("CC6.7"), "ENC-002", List.of("CC6.1"));
@@ -44,9 +44,9 @@ class ControlCatalogStandardTest {
     void controlValidationIsReportedWithThePolicyPath() {
         RbacLeastPrivilegeSpec rbac = new RbacLeastPrivilegeSpec();
         rbac.setAllowedSubjects(List.of(new SubjectRef("Group", null, "system:masters"), new SubjectRef("User", null, "")));
-        ControlPolicy policy = TestPolicies.policy(Mode.Audit, TestPolicies.control("RbacLeastPrivilege", c -> c.setRbacLeastPrivilege(rbac)));
+        ControlPolicy policy = Fixtures.policy("soc2-test", Mode.Audit, Fixtures.configured("RbacLeastPrivilege", c -> c.setRbacLeastPrivilege(rbac)));
         assertEquals(List.of("spec.controls[0].rbacLeastPrivilege.allowedSubjects[1].name: required"),
-                engine.evaluate(policy, InMemorySnapshot.of(TestPolicies.NOW)).problems());
+                engine.evaluate(policy, InMemorySnapshot.of(Fixtures.NOW)).problems());
     }
 
     @Test

@@ -45,6 +45,29 @@ public final class Fixtures {
         return c;
     }
 
+    /** A control of the given type with id {@code T-001}; {@code settings} fills its block. */
+    public static ControlSpec configured(String type, java.util.function.Consumer<ControlSpec> settings) {
+        ControlSpec spec = control("T-001", type);
+        settings.accept(spec);
+        return spec;
+    }
+
+    /**
+     * The context the engine would give {@code control} for {@code spec} over {@code objects} (Namespaces
+     * among them are what the policy selects from), offline (no operator namespace), in Audit mode.
+     */
+    public static ControlContext context(Control control, ControlSpec spec, io.fabric8.kubernetes.api.model.HasMetadata... objects) {
+        return context(control, spec, null, objects);
+    }
+
+    /** As {@link #context(Control, ControlSpec, io.fabric8.kubernetes.api.model.HasMetadata...)}, with the operator in operatorNamespace. */
+    public static ControlContext context(Control control, ControlSpec spec, String operatorNamespace, io.fabric8.kubernetes.api.model.HasMetadata... objects) {
+        ControlPolicy policy = policy("soc2-test", Mode.Audit, spec);
+        Snapshot snapshot = InMemorySnapshot.of(NOW, objects);
+        return new ControlContext(policy, spec, control.defaultCriteria(), Mode.Audit,
+                Engine.selectedNamespaces(policy.getSpec(), snapshot), snapshot, operatorNamespace);
+    }
+
     public static ControlSpec networkDefaultDeny(String id, boolean allowDns, NetworkDefaultDenySpec.PolicyType... types) {
         ControlSpec c = control(id, "NetworkDefaultDeny");
         NetworkDefaultDenySpec s = new NetworkDefaultDenySpec();

@@ -1,6 +1,6 @@
 package dev.evident.controls.encryption;
 
-import static dev.evident.engine.TestPolicies.namespace;
+import static dev.evident.engine.Fixtures.namespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,7 @@ import dev.evident.api.v1alpha1.EncryptedStorageSpec;
 import dev.evident.engine.Finding;
 import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Result;
-import dev.evident.engine.TestPolicies;
+import dev.evident.engine.Fixtures;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -44,7 +44,7 @@ class EncryptedStorageTest {
     }
 
     private static ControlSpec spec(List<String> allowed) {
-        return TestPolicies.control(EncryptedStorage.TYPE, c -> {
+        return Fixtures.configured(EncryptedStorage.TYPE, c -> {
             EncryptedStorageSpec s = new EncryptedStorageSpec();
             s.setAllowedStorageClasses(allowed);
             Map<String, Map<String, String>> required = new LinkedHashMap<>();
@@ -58,7 +58,7 @@ class EncryptedStorageTest {
     private List<Finding> evaluate(ControlSpec spec, HasMetadata... objects) {
         List<HasMetadata> all = new ArrayList<>(List.of(namespace("payments"), namespace("analytics"), namespace("kube-system")));
         all.addAll(List.of(objects));
-        return control.evaluate(TestPolicies.context(control, spec, all.toArray(HasMetadata[]::new)));
+        return control.evaluate(Fixtures.context(control, spec, all.toArray(HasMetadata[]::new)));
     }
 
     private Finding only(HasMetadata... objects) {
@@ -191,7 +191,7 @@ class EncryptedStorageTest {
     void validateRejectsNullParameterValues() {
         Map<String, String> params = new HashMap<>();
         params.put("encrypted", null);
-        ControlSpec spec = TestPolicies.control(EncryptedStorage.TYPE, c -> {
+        ControlSpec spec = Fixtures.configured(EncryptedStorage.TYPE, c -> {
             EncryptedStorageSpec s = new EncryptedStorageSpec();
             s.getRequiredParameters().put(EBS, params);
             c.setEncryptedStorage(s);

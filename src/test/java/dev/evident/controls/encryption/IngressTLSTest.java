@@ -1,6 +1,6 @@
 package dev.evident.controls.encryption;
 
-import static dev.evident.engine.TestPolicies.namespace;
+import static dev.evident.engine.Fixtures.namespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -14,7 +14,7 @@ import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Read;
 import dev.evident.engine.Remediation;
 import dev.evident.engine.Result;
-import dev.evident.engine.TestPolicies;
+import dev.evident.engine.Fixtures;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -54,7 +54,7 @@ class IngressTLSTest {
     }
 
     private static ControlSpec spec(String issuer) {
-        return TestPolicies.control(IngressTLS.TYPE, c -> {
+        return Fixtures.configured(IngressTLS.TYPE, c -> {
             IngressTlsSpec s = new IngressTlsSpec();
             s.setCertManagerClusterIssuer(issuer);
             c.setIngressTls(s);
@@ -64,7 +64,7 @@ class IngressTLSTest {
     private Finding only(ControlSpec spec, HasMetadata... objects) {
         List<HasMetadata> all = new ArrayList<>(List.of(namespace("web"), namespace("payments")));
         all.addAll(List.of(objects));
-        List<Finding> findings = control.evaluate(TestPolicies.context(control, spec, all.toArray(HasMetadata[]::new)));
+        List<Finding> findings = control.evaluate(Fixtures.context(control, spec, all.toArray(HasMetadata[]::new)));
         assertEquals(1, findings.size(), () -> "findings: " + findings);
         return findings.get(0);
     }

@@ -1,6 +1,6 @@
 package dev.evident.controls.encryption;
 
-import static dev.evident.engine.TestPolicies.namespace;
+import static dev.evident.engine.Fixtures.namespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +10,7 @@ import dev.evident.engine.Finding;
 import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Read;
 import dev.evident.engine.Result;
-import dev.evident.engine.TestPolicies;
+import dev.evident.engine.Fixtures;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class SecretsEncryptionAtRestTest {
     private final SecretsEncryptionAtRest control = new SecretsEncryptionAtRest();
-    private final ControlSpec spec = TestPolicies.control(SecretsEncryptionAtRest.TYPE, c -> { });
+    private final ControlSpec spec = Fixtures.configured(SecretsEncryptionAtRest.TYPE, c -> { });
 
     private static Pod apiserver(String name, List<String> command, List<String> args) {
         return new PodBuilder().withNewMetadata().withNamespace("kube-system").withName(name)
@@ -34,7 +34,7 @@ class SecretsEncryptionAtRestTest {
     private List<Finding> evaluate(HasMetadata... objects) {
         List<HasMetadata> all = new ArrayList<>(List.of(namespace("kube-system"), namespace("payments")));
         all.addAll(List.of(objects));
-        List<Finding> findings = control.evaluate(TestPolicies.context(control, spec, all.toArray(HasMetadata[]::new)));
+        List<Finding> findings = control.evaluate(Fixtures.context(control, spec, all.toArray(HasMetadata[]::new)));
         findings.forEach(f -> assertNull(f.remediation(), "never remediated"));
         return findings;
     }

@@ -1,6 +1,6 @@
 package dev.evident.controls.rbac;
 
-import static dev.evident.engine.TestPolicies.namespace;
+import static dev.evident.engine.Fixtures.namespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -13,7 +13,7 @@ import dev.evident.engine.Finding;
 import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Remediation;
 import dev.evident.engine.Result;
-import dev.evident.engine.TestPolicies;
+import dev.evident.engine.Fixtures;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -78,7 +78,7 @@ class RbacLeastPrivilegeTest {
     }
 
     private static ControlSpec spec(Consumer<RbacLeastPrivilegeSpec> settings) {
-        return TestPolicies.control(RbacLeastPrivilege.TYPE, c -> {
+        return Fixtures.configured(RbacLeastPrivilege.TYPE, c -> {
             RbacLeastPrivilegeSpec s = new RbacLeastPrivilegeSpec();
             s.setAllowedSubjects(new ArrayList<>(List.of(
                     new SubjectRef("Group", null, "system:masters"),
@@ -99,7 +99,7 @@ class RbacLeastPrivilegeTest {
     private List<Finding> evaluate(ControlSpec spec, HasMetadata... objects) {
         List<HasMetadata> all = new ArrayList<>(List.of(namespace("payments"), namespace("web"), namespace("kube-system")));
         all.addAll(List.of(objects));
-        return control.evaluate(TestPolicies.context(control, spec, all.toArray(HasMetadata[]::new)));
+        return control.evaluate(Fixtures.context(control, spec, all.toArray(HasMetadata[]::new)));
     }
 
     private Finding only(ControlSpec spec, HasMetadata... objects) {
@@ -307,7 +307,7 @@ class RbacLeastPrivilegeTest {
     void operatorsOwnServiceAccountsAreNotRemoved() {
         ClusterRoleBinding original = crb("evident", "cluster-admin", sa("evident-system", "evident"), user("alice"));
         ControlSpec spec = removeSubjects();
-        Finding f = control.evaluate(TestPolicies.context(control, spec, "evident-system", clusterAdmin(), original)).get(0);
+        Finding f = control.evaluate(Fixtures.context(control, spec, "evident-system", clusterAdmin(), original)).get(0);
         Remediation.Update plan = assertInstanceOf(Remediation.Update.class, f.remediation());
         assertEquals(List.of(sa("evident-system", "evident")), ((ClusterRoleBinding) plan.updated()).getSubjects());
         assertTrue(f.message().contains("operator's own namespace"), f.message());
