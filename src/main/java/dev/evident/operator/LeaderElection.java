@@ -1,6 +1,5 @@
 package dev.evident.operator;
 
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
@@ -32,13 +31,12 @@ public class LeaderElection implements ConfigurationServiceCustomizer {
     private final AtomicBoolean leading = new AtomicBoolean();
     private volatile boolean shuttingDown;
 
-    public LeaderElection(KubernetesClient client,
+    public LeaderElection(OperatorNamespace operatorNamespace,
             @ConfigProperty(name = "evident.leader-election.enabled") boolean enabled,
-            @ConfigProperty(name = "evident.leader-election.lease-name") String leaseName,
-            @ConfigProperty(name = "evident.operator-namespace") Optional<String> operatorNamespace) {
+            @ConfigProperty(name = "evident.leader-election.lease-name") String leaseName) {
         this.enabled = enabled;
         this.leaseName = leaseName;
-        this.namespace = operatorNamespace.orElseGet(client::getNamespace);
+        this.namespace = operatorNamespace.name();
         // Pod names are unique in a cluster; the suffix also keeps two local processes apart.
         this.identity = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("evident") + "_" + UUID.randomUUID().toString().substring(0, 8);
     }

@@ -18,13 +18,17 @@ public class OperatorBeans {
         return Clock.systemUTC();
     }
 
-    /**
-     * The engine, told which namespace the operator runs in (evident.operator-namespace, else the
-     * client's namespace, i.e. the pod's) so that no control locks the operator out.
-     */
     @Produces
     @Singleton
-    Engine engine(KubernetesClient client, @ConfigProperty(name = "evident.operator-namespace") Optional<String> operatorNamespace) {
-        return new Engine(ControlCatalog.standard(), operatorNamespace.orElseGet(client::getNamespace));
+    OperatorNamespace operatorNamespace(KubernetesClient client,
+            @ConfigProperty(name = "evident.operator-namespace") Optional<String> configured) {
+        return new OperatorNamespace(configured.orElseGet(client::getNamespace));
+    }
+
+    /** The engine, told which namespace the operator runs in so that no control locks the operator out. */
+    @Produces
+    @Singleton
+    Engine engine(OperatorNamespace operatorNamespace) {
+        return new Engine(ControlCatalog.standard(), operatorNamespace.name());
     }
 }
