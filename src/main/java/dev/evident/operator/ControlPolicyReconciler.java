@@ -31,6 +31,7 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -140,7 +141,8 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     @Override
     public UpdateControl<ControlPolicy> reconcile(ControlPolicy policy, Context<ControlPolicy> context) {
         String name = policy.getMetadata().getName();
-        PolicyEvaluation evaluation = engine.evaluate(policy, new InformerSnapshot(clock.instant(), sources));
+        Instant now = clock.instant();
+        PolicyEvaluation evaluation = engine.evaluate(policy, new InformerSnapshot(now, sources));
         ControlPolicyStatus status;
         RemediationOutcome outcome = RemediationOutcome.NONE;
         if (!evaluation.valid()) {
@@ -154,7 +156,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             outcome = remediate(policy, evaluation);
             status = statusFactory.evaluated(policy, evaluation, remediated.getOrDefault(name, Map.of()), outcome);
         }
-        metrics.recordEvaluation(evaluation, clock.instant(), outcome.pending());
+        metrics.recordEvaluation(evaluation, now, outcome.pending());
 
         if (!status.equals(policy.getStatus())) {
             statusWriter.write(policy, status);
