@@ -185,7 +185,7 @@ class OperatorIT {
     @Test
     @Order(5)
     void removeSubjectsFailsVisiblyWithoutTheOptionalRoleThenWorksWithIt() throws Exception {
-        admin.resource(SERIALIZATION.unmarshal("""
+        create("""
                 apiVersion: rbac.authorization.k8s.io/v1
                 kind: ClusterRoleBinding
                 metadata: {name: it-mallory-admin}
@@ -193,8 +193,8 @@ class OperatorIT {
                 subjects:
                   - {kind: User, apiGroup: rbac.authorization.k8s.io, name: mallory}
                   - {kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:masters"}
-                """, GenericKubernetesResource.class)).create();
-        admin.resource(SERIALIZATION.unmarshal("""
+                """);
+        create("""
                 apiVersion: evident.dev/v1alpha1
                 kind: ControlPolicy
                 metadata: {name: it-rbac}
@@ -212,7 +212,7 @@ class OperatorIT {
                           - {kind: User, name: "system:kube-controller-manager"}
                         forbidAnonymous: false
                         remediation: RemoveSubjects
-                """, GenericKubernetesResource.class)).create();
+                """);
 
         // Without deploy/optional the API server refuses the update (no bind on cluster-admin): visible, not silent.
         await().atMost(WAIT).untilAsserted(() -> {
@@ -234,13 +234,13 @@ class OperatorIT {
 
         // A new cluster-admin grant is seen and removed from its watch event.
         long start = System.nanoTime();
-        admin.resource(SERIALIZATION.unmarshal("""
+        create("""
                 apiVersion: rbac.authorization.k8s.io/v1
                 kind: ClusterRoleBinding
                 metadata: {name: it-eve-admin}
                 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}
                 subjects: [{kind: User, apiGroup: rbac.authorization.k8s.io, name: eve}]
-                """, GenericKubernetesResource.class)).create();
+                """);
         await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> admin.rbac().clusterRoleBindings().withName("it-eve-admin").get() == null);
         System.out.printf("[OperatorIT] new cluster-admin binding -> deleted in %d ms%n", (System.nanoTime() - start) / 1_000_000);
         // Kubernetes' own bootstrap bindings are never rewritten.
@@ -280,7 +280,7 @@ class OperatorIT {
         assertThat(http("/q/health/ready")).contains(leaderIdentity);
 
         admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("it-ha").addToLabels("test", "ha").endMetadata().build()).create();
-        admin.resource(SERIALIZATION.unmarshal("""
+        create("""
                 apiVersion: evident.dev/v1alpha1
                 kind: ControlPolicy
                 metadata: {name: it-ha}
@@ -289,7 +289,7 @@ class OperatorIT {
                   namespaceSelector: {matchLabels: {test: ha}}
                   controls:
                     - {id: NET-001, type: NetworkDefaultDeny, networkDefaultDeny: {}}
-                """, GenericKubernetesResource.class)).create();
+                """);
         await().atMost(WAIT).until(() -> managedPolicy("it-ha") != null);
 
         // The leader crashes (no chance to release the lease); drift happens while nobody leads.
@@ -346,6 +346,11 @@ class OperatorIT {
                     - {id: NET-001, type: NetworkDefaultDeny, networkDefaultDeny: {policyTypes: [Ingress, Egress], allowDns: true}}
                     - {id: PSS-001, type: PodSecurityLevel, podSecurityLevel: {level: %s}}
                 """.formatted(name, mode, level), GenericKubernetesResource.class);
+    }
+
+    /** Creates the object written as YAML, as an administrator. */
+    private static void create(String yaml) {
+        admin.resource(SERIALIZATION.unmarshal(yaml, GenericKubernetesResource.class)).create();
     }
 
     /** Until the managed NetworkPolicy exists again (and is not the deleted one still terminating). */
