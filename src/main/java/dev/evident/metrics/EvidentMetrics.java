@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,7 +23,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * <ul>
  *   <li>{@code evident_control_findings{policy,control,type,criterion,result}} gauge: findings per result</li>
  *   <li>{@code evident_compliance_score{policy}} gauge 0-100</li>
- *   <li>{@code evident_drift_detected_total{policy,control}} counter: findings that turned to fail</li>
+ *   <li>{@code evident_drift_detected_total{policy,control}} counter: compliant (or repaired) findings that turned to fail</li>
+ *   <li>{@code evident_new_violations_total{policy,control}} counter: objects non-compliant when first seen</li>
  *   <li>{@code evident_remediations_total{policy,control,outcome}} counter, outcome success|failure</li>
  *   <li>{@code evident_remediations_pending{policy}} gauge: planned remediations not yet applied (rate limit)</li>
  *   <li>{@code evident_last_evaluation_timestamp_seconds{policy}} gauge: Unix time of the last evaluation</li>
@@ -36,10 +38,25 @@ public class EvidentMetrics {
     public static final String FINDINGS = "evident.control.findings";
     public static final String SCORE = "evident.compliance.score";
     public static final String DRIFT = "evident.drift.detected";
+    public static final String NEW_VIOLATIONS = "evident.new.violations";
     public static final String REMEDIATIONS = "evident.remediations";
     public static final String PENDING = "evident.remediations.pending";
     public static final String LAST_EVALUATION = "evident.last.evaluation.timestamp.seconds";
     public static final String VALID = "evident.policy.valid";
+
+    /**
+     * Every metric the operator exports, by its Prometheus name (counters with their _total suffix), with
+     * its labels: what alert rules and dashboards are checked against.
+     */
+    public static final Map<String, List<String>> PROMETHEUS_CATALOGUE = Map.of(
+            "evident_control_findings", List.of("policy", "control", "type", "criterion", "result"),
+            "evident_compliance_score", List.of("policy"),
+            "evident_drift_detected_total", List.of("policy", "control"),
+            "evident_new_violations_total", List.of("policy", "control"),
+            "evident_remediations_total", List.of("policy", "control", "outcome"),
+            "evident_remediations_pending", List.of("policy"),
+            "evident_last_evaluation_timestamp_seconds", List.of("policy"),
+            "evident_policy_valid", List.of("policy"));
 
     private final MeterRegistry registry;
     /** Per policy, the gauge values it owns, so stale series can be dropped when a policy changes or goes. */
@@ -88,6 +105,11 @@ public class EvidentMetrics {
 
     public void driftDetected(String policy, String control) {
         Counter.builder(DRIFT).description("Findings of a control that turned to fail (drift) since the operator started")
+                .tags("policy", policy, "control", control).register(registry).increment();
+    }
+
+    public void newViolation(String policy, String control) {
+        Counter.builder(NEW_VIOLATIONS).description("Objects that were non-compliant when first seen (not drift)")
                 .tags("policy", policy, "control", control).register(registry).increment();
     }
 
