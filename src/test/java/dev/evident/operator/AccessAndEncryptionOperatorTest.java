@@ -63,7 +63,9 @@ class AccessAndEncryptionOperatorTest {
                     assertThat(v.getNamespace()).isNull();
                     assertThat(v.getMessage()).contains("mallory");
                 }));
-        assertThat(events("rbac-audit")).extracting(Event::getReason).contains("DriftDetected");
+        // Non-compliant on arrival: a new violation, not drift.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events("rbac-audit")).extracting(Event::getReason).contains("NewViolation"));
+        assertThat(events("rbac-audit")).extracting(Event::getReason).doesNotContain("DriftDetected");
         // Audit: the binding is untouched.
         assertThat(client.rbac().clusterRoleBindings().withName("mallory-admin").get().getSubjects()).hasSize(1);
     }
