@@ -52,7 +52,11 @@ final class RecentWrites {
     }
 
     private void put(Class<?> kind, String namespace, String name, Entry entry) {
-        byKind.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).put(new Key(kind, namespace, name), entry);
+        // A write over Evident's own earlier write that the cache has not seen yet still replaces, as far as the
+        // cache is concerned, what that earlier write replaced.
+        byKind.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).merge(new Key(kind, namespace, name), entry,
+                (earlier, later) -> earlier.written() != null && Objects.equals(version(earlier.written()), later.replacedVersion())
+                        ? new Entry(later.written(), earlier.replacedVersion(), later.at()) : later);
     }
 
     /** The cached objects of one kind (in one namespace, or all when namespace is null) with recent writes laid over. */
