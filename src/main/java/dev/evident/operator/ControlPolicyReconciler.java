@@ -176,6 +176,11 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         return UpdateControl.<ControlPolicy>noUpdate().rescheduleAfter(next);
     }
 
+    /** The policy evaluated over the live caches now, without acting on it: what the parity test compares with audit. */
+    PolicyEvaluation evaluateLive(ControlPolicy policy, Instant now) {
+        return engine.evaluate(policy, snapshot(now));
+    }
+
     private Snapshot snapshot(Instant now) {
         return new OverlaySnapshot(new InformerSnapshot(now, sources), recentWrites);
     }
