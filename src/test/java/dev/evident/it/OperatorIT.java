@@ -13,13 +13,11 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -28,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -61,14 +58,7 @@ class OperatorIT {
         server = RealApiServer.start(dir);
         admin = server.adminClient();
         applyAll(Path.of("crds"));
-        for (String f : List.of("00-namespace.yaml", "01-serviceaccount.yaml", "02-clusterrole.yaml", "03-clusterrolebinding.yaml", "04-namespaced-roles.yaml")) {
-            admin.load(Files.newInputStream(Path.of("deploy", f))).serverSideApply();
-        }
-        String token = await().atMost(WAIT).until(() -> admin.secrets().inNamespace("evident-system").list().getItems().stream()
-                .filter(s -> "kubernetes.io/service-account-token".equals(s.getType()))
-                .filter(s -> "evident".equals(s.getMetadata().getAnnotations().get("kubernetes.io/service-account.name")))
-                .map(Secret::getData).map(d -> d.get("token")).findFirst().orElse(null), t -> t != null);
-        Path kubeconfig = server.tokenKubeconfig("evident-sa", new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8));
+        Path kubeconfig = OperatorProcess.installAndLogIn(server, admin);
 
         httpPort = freePort();
         operatorKubeconfig = kubeconfig;
@@ -487,20 +477,12 @@ class OperatorIT {
                 HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    /** The packaged operator, as the ServiceAccount of deploy/, in its own process, with the heap deploy/ gives it: at most 75% of 384Mi, starting at the JVM default of 1/64 of it. */
     private static Process startOperator(int port, Path log) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xms8m", "-Xmx288m", "-Dquarkus.http.port=" + port,
-                "-Devident.remediation.retry-after=2s", "-jar", "target/quarkus-app/quarkus-run.jar")
-                .redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("KUBECONFIG", operatorKubeconfig.toString());
-        pb.environment().put("EVIDENT_OPERATOR_NAMESPACE", "evident-system");
-        return pb.start();
+        return OperatorProcess.start(operatorKubeconfig, port, log, "evident.remediation.retry-after=2s");
     }
 
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return OperatorProcess.freePort();
     }
 
     private static void deleteRecursively(Path dir) throws IOException {
