@@ -16,7 +16,6 @@ import dev.evident.engine.Snapshot;
 import dev.evident.metrics.EvidentMetrics;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
@@ -130,11 +129,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                     .map(kv -> new FieldSelector.Field(kv[0], kv[1]))
                     .toList()));
         }
-        if (kind == Secret.class) {
-            @SuppressWarnings("unchecked")
-            var store = (io.fabric8.kubernetes.client.informers.cache.ItemStore<R>) (Object) new SecretMetadataStore();
-            config.withItemStore(store);
-        }
+        config.withItemStore(new SlimItemStore<>());
         return new InformerEventSource<>(config.build(), context);
     }
 

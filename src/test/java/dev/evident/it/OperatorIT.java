@@ -54,7 +54,7 @@ class OperatorIT {
     @BeforeAll
     static void startClusterAndOperator() throws Exception {
         Path dir = Path.of("target", "it-apiserver").toAbsolutePath();
-        deleteRecursively(dir);
+        OperatorProcess.deleteRecursively(dir);
         server = RealApiServer.start(dir);
         admin = server.adminClient();
         applyAll(Path.of("crds"));
@@ -485,12 +485,4 @@ class OperatorIT {
         return OperatorProcess.freePort();
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }
