@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The alert rules of a rendered chart's PrometheusRule. */
-final class Alerts {
+public final class Alerts {
     private static final com.fasterxml.jackson.dataformat.yaml.YAMLMapper RULES_YAML = com.fasterxml.jackson.dataformat.yaml.YAMLMapper.builder()
             .enable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .disable(com.fasterxml.jackson.dataformat.yaml.YAMLGenerator.Feature.SPLIT_LINES).build();
@@ -13,14 +13,14 @@ final class Alerts {
     private Alerts() {
     }
 
-    static List<JsonNode> rules(HelmChart.Rendered rendered) {
+    public static List<JsonNode> rules(HelmChart.Rendered rendered) {
         List<JsonNode> rules = new ArrayList<>();
         rendered.one("PrometheusRule").at("/spec/groups").forEach(g -> g.path("rules").forEach(rules::add));
         return rules;
     }
 
     /** The rule groups as a Prometheus rules file (what `promtool` and a plain Prometheus read). */
-    static String rulesFile(HelmChart.Rendered rendered) {
+    public static String rulesFile(HelmChart.Rendered rendered) {
         try {
             return RULES_YAML.writeValueAsString(rendered.one("PrometheusRule").path("spec"));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
