@@ -14,6 +14,7 @@ final class SecretMetadataStore extends BasicItemStore<Secret> {
     public Secret put(String key, Secret secret) {
         secret.setData(null);
         secret.setStringData(null);
+        secret.getMetadata().setManagedFields(null);
         if (secret.getMetadata().getAnnotations() != null) {
             // kubectl keeps the whole applied object, data included, in this annotation.
             secret.getMetadata().getAnnotations().remove("kubectl.kubernetes.io/last-applied-configuration");
