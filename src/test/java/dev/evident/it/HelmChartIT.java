@@ -231,17 +231,21 @@ class HelmChartIT {
 
     /** Whether the chart's ServiceAccount may do this cluster-wide: `kubectl auth can-i --as` when kubectl is installed, and a SubjectAccessReview. */
     private static boolean canI(String verb, String resource) {
-        String[] groupResource = resource.split("\\.", 2);
-        String[] sub = groupResource[0].split("/", 2);
+        String[] sub = resource.split("/", 2);
+        String[] groupResource = sub[0].split("\\.", 2);
         SubjectAccessReview review = admin.authorization().v1().subjectAccessReview().create(new SubjectAccessReviewBuilder()
                 .withNewSpec().withUser(SA).withGroups("system:serviceaccounts", "system:serviceaccounts:" + NS, "system:authenticated")
                 .withNewResourceAttributes().withVerb(verb).withGroup(groupResource.length > 1 ? groupResource[1] : "")
-                .withResource(sub[0]).withSubresource(sub.length > 1 ? sub[1] : null).endResourceAttributes().endSpec().build());
+                .withResource(groupResource[0]).withSubresource(sub.length > 1 ? sub[1] : null).endResourceAttributes().endSpec().build());
         boolean allowed = review.getStatus().getAllowed();
         if (Tools.onPath("kubectl")) {
             try {
-                Process p = new ProcessBuilder("kubectl", "--kubeconfig", server.kubeconfig.toString(), "auth", "can-i", verb, resource,
-                        "--all-namespaces", "--as=" + SA).redirectErrorStream(true).start();
+                List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", server.kubeconfig.toString(), "auth", "can-i",
+                        verb, sub[0], "--all-namespaces", "--as=" + SA));
+                if (sub.length > 1) {
+                    command.add("--subresource=" + sub[1]);
+                }
+                Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
                 String answer = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
                 p.waitFor();
                 assertThat(answer).as("kubectl auth can-i %s %s --as=%s", verb, resource, SA).startsWith(allowed ? "yes" : "no");
