@@ -148,7 +148,7 @@ class HelmChartIT {
         int port = freePort();
         Path rules = WORK.resolve("evident-rules.yaml");
         Files.writeString(rules, Alerts.rulesFile(HelmChart.render("1.20.2", null, Map.of("prometheusRule.enabled", true,
-                "alerts.controlViolated.for", "3s", "alerts.complianceScoreLow.for", "3s"))));
+                "alerts.controlViolated.for", "3s", "alerts.complianceScoreLow.for", "3s", "alerts.newViolation.for", "3s"))));
         Path config = WORK.resolve("prometheus.yml");
         Files.writeString(config, """
                 global: {scrape_interval: 1s, evaluation_interval: 1s}
@@ -168,6 +168,10 @@ class HelmChartIT {
         assertThat(alert(port, "EvidentControlViolated", "helm-it-audit").orElseThrow().at("/labels/control").asText()).isEqualTo("NET-001");
         assertThat(alert(port, "EvidentComplianceScoreLow", "helm-it-audit")).isPresent();
         assertThat(alert(port, "EvidentOperatorDown", null)).as("the operator is scraped").isEmpty();
+        // helm-it-a arrived after soc2-baseline's first evaluation: a new violation there, not drift.
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() ->
+                assertThat(alert(port, "EvidentNewViolation", "soc2-baseline")).hasValueSatisfying(a -> assertThat(a.path("state").asText()).isEqualTo("firing")));
+        assertThat(alert(port, "EvidentDriftDetected", null)).as("a namespace created non-compliant is no drift").isEmpty();
 
         // Fixed: the namespace gets its own default-deny policy.
         create("""
@@ -186,6 +190,14 @@ class HelmChartIT {
         System.out.printf("[HelmChartIT] resolved %d ms after the fix%n", (System.nanoTime() - start) / 1_000_000);
         assertThat(alert(port, "EvidentDriftDetected", null)).as("a namespace that never complied is no drift").isEmpty();
         assertThat(alert(port, "EvidentRemediationFailing", null)).isEmpty();
+
+        // Drift: the namespace complied, and its default-deny policy is deleted.
+        admin.network().v1().networkPolicies().inNamespace("helm-it-a").withName("default-deny").delete();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() ->
+                assertThat(alert(port, "EvidentDriftDetected", "helm-it-audit")).hasValueSatisfying(a -> {
+                    assertThat(a.path("state").asText()).isEqualTo("firing");
+                    assertThat(a.at("/labels/control").asText()).isEqualTo("NET-001");
+                }));
         admin.resources(ControlPolicy.class).withName("helm-it-audit").delete();
     }
 
