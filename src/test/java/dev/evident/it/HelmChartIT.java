@@ -15,13 +15,11 @@ import dev.evident.helm.Tools;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,11 +29,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -64,7 +60,7 @@ class HelmChartIT {
 
     @BeforeAll
     static void startCluster() throws Exception {
-        deleteRecursively(WORK);
+        RealApiServer.deleteRecursively(WORK);
         Files.createDirectories(WORK);
         server = RealApiServer.start(WORK.resolve("apiserver"));
         admin = server.adminClient();
@@ -72,18 +68,9 @@ class HelmChartIT {
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : new Process[] {prometheus, operator}) {
-            if (p != null) {
-                p.destroy();
-                p.waitFor();
-            }
-        }
-        if (admin != null) {
-            admin.close();
-        }
-        if (server != null) {
-            server.close();
-        }
+        RealApiServer.stopAll(prometheus, operator);
+        if (admin != null) admin.close();
+        if (server != null) server.close();
     }
 
     @Test
@@ -106,12 +93,8 @@ class HelmChartIT {
     @Test
     @Order(2)
     void theOperatorRunsAsTheChartsServiceAccountAndReconciles() throws Exception {
-        String token = await().atMost(WAIT).until(() -> admin.secrets().inNamespace(NS).list().getItems().stream()
-                .filter(s -> "kubernetes.io/service-account-token".equals(s.getType()))
-                .filter(s -> "evident".equals(s.getMetadata().getAnnotations().get("kubernetes.io/service-account.name")))
-                .map(Secret::getData).map(d -> d.get("token")).findFirst().orElse(null), t -> t != null);
-        Path kubeconfig = server.tokenKubeconfig("helm-evident-sa", new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8));
-        operatorPort = freePort();
+        Path kubeconfig = server.serviceAccountKubeconfig(admin, NS, "evident");
+        operatorPort = RealApiServer.freePort();
         // The chart's environment, as the Deployment would pass it (apart from what the pod's downward API gives).
         Map<String, String> env = new java.util.LinkedHashMap<>(HelmChart.render("1.20.2", null, Map.of()).env());
         env.put("EVIDENT_OPERATOR_NAMESPACE", NS);
@@ -145,7 +128,7 @@ class HelmChartIT {
                   controls:
                     - {id: NET-001, type: NetworkDefaultDeny, networkDefaultDeny: {policyTypes: [Ingress, Egress], allowDns: true}}
                 """);
-        int port = freePort();
+        int port = RealApiServer.freePort();
         Path rules = WORK.resolve("evident-rules.yaml");
         Files.writeString(rules, Alerts.rulesFile(HelmChart.render("1.20.2", null, Map.of("prometheusRule.enabled", true,
                 "alerts.controlViolated.for", "3s", "alerts.complianceScoreLow.for", "3s", "alerts.newViolation.for", "3s"))));
@@ -298,20 +281,5 @@ class HelmChartIT {
     private static String http(int port, String path) throws IOException, InterruptedException {
         return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }
