@@ -30,6 +30,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.time.Clock;
@@ -114,7 +115,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         Class<R> kind = (Class<R>) read.kind();
         var config = InformerEventSourceConfiguration.from(kind, ControlPolicy.class)
                 .withName(kind.getSimpleName())
-                .withSecondaryToPrimaryMapper(new PolicyMapper<>(kind, engine.catalog(), context.getPrimaryCache(), this::namespaceLabels));
+                .withSecondaryToPrimaryMapper(observing(new PolicyMapper<>(kind, engine.catalog(), context.getPrimaryCache(), this::namespaceLabels)));
         if (read.namespace() != null) {
             config.withNamespaces(read.namespace());
         } else {
@@ -135,6 +136,14 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             config.withItemStore(store);
         }
         return new InformerEventSource<>(config.build(), context);
+    }
+
+    /** Every informer event goes through the mapper: it also tells {@link RecentWrites} what the cache has seen. */
+    private <R extends HasMetadata> SecondaryToPrimaryMapper<R> observing(PolicyMapper<R> mapper) {
+        return resource -> {
+            recentWrites.observed(resource);
+            return mapper.toPrimaryResourceIDs(resource);
+        };
     }
 
     private Optional<Map<String, String>> namespaceLabels(String namespace) {
@@ -174,6 +183,11 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             next = summaryDue.get().plusMillis(10);
         }
         return UpdateControl.<ControlPolicy>noUpdate().rescheduleAfter(next);
+    }
+
+    /** The policy evaluated over the live caches now, without acting on it: what the parity test compares with audit. */
+    PolicyEvaluation evaluateLive(ControlPolicy policy, Instant now) {
+        return engine.evaluate(policy, snapshot(now));
     }
 
     private Snapshot snapshot(Instant now) {

@@ -16,10 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * that runs between a write and the watch event that reports it sees the object as it was before: a
  * label Evident has just set looks missing, the repair is written twice and counted as drift.
  *
- * <p>An entry stands in for the cached object only while the cache still holds exactly the version the
- * write replaced (or, for a create, nothing). As soon as the cache shows the written version, or any other
- * version (someone changed it since), the cache is the truth again and the entry is dropped. Entries also
- * expire, so a lost watch event cannot pin an old view.
+ * <p>An entry stands in for the cached object only until the informer reports the written version
+ * ({@link #observed}, called for every informer event) and only while the cache still holds exactly the
+ * version the write replaced (or, for a create, nothing). As soon as the cache shows any other version
+ * (someone changed it since), the cache is the truth again and the entry is dropped. Entries also expire,
+ * so a lost watch event cannot pin an old view. Without {@link #observed}, an object Evident created and a
+ * user deleted right after would look present until the entry expired.
  */
 final class RecentWrites {
     static final Duration MAX_AGE = Duration.ofSeconds(30);
@@ -57,6 +59,17 @@ final class RecentWrites {
         byKind.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).merge(new Key(kind, namespace, name), entry,
                 (earlier, later) -> earlier.written() != null && Objects.equals(version(earlier.written()), later.replacedVersion())
                         ? new Entry(later.written(), earlier.replacedVersion(), later.at()) : later);
+    }
+
+    /** An informer event: once the informer has reported the version Evident wrote, the cache speaks for itself. */
+    void observed(HasMetadata object) {
+        Map<Key, Entry> entries = byKind.get(object.getClass());
+        if (entries == null || entries.isEmpty()) {
+            return;
+        }
+        Key key = new Key(object.getClass(), object.getMetadata().getNamespace(), object.getMetadata().getName());
+        entries.computeIfPresent(key, (k, entry) -> entry.written() == null
+                || Objects.equals(version(entry.written()), version(object)) ? null : entry);
     }
 
     /** The cached objects of one kind (in one namespace, or all when namespace is null) with recent writes laid over. */

@@ -65,4 +65,20 @@ class RecentWritesTest {
         writes.wrote(ns("web", "11", "baseline"), ns("web", "12", "restricted"));
         assertThat(labels(writes.overlay(Namespace.class, null, List.of()))).containsExactly("web=restricted");
     }
+
+    @Test
+    void anObjectEvidentCreatedAndSomeoneDeletedIsGoneOnceTheInformerReportedTheCreate() {
+        writes.wrote(null, ns("created", "5", "baseline"));
+        writes.observed(ns("created", "5", "baseline"));
+        // The user deletes it; the cache is empty again: Evident must see it missing, not its own old write.
+        assertThat(writes.overlay(Namespace.class, null, List.of())).isEmpty();
+    }
+
+    @Test
+    void anEventForAnOlderVersionKeepsTheWriteInPlace() {
+        Namespace before = ns("web", "10", null);
+        writes.wrote(before, ns("web", "11", "restricted"));
+        writes.observed(before);
+        assertThat(labels(writes.overlay(Namespace.class, null, List.of(before)))).containsExactly("web=restricted");
+    }
 }
