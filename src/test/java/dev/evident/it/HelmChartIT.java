@@ -93,18 +93,14 @@ class HelmChartIT {
     @Test
     @Order(2)
     void theOperatorRunsAsTheChartsServiceAccountAndReconciles() throws Exception {
-        Path kubeconfig = server.serviceAccountKubeconfig(admin, NS, "evident");
-        operatorPort = RealApiServer.freePort();
-        // The chart's environment, as the Deployment would pass it (apart from what the pod's downward API gives).
+        Path kubeconfig = OperatorProcess.logIn(server, admin, NS, "evident");
+        operatorPort = OperatorProcess.freePort();
+        // The chart's environment, as the Deployment passes it (the downward API's namespace and the JVM options aside).
         Map<String, String> env = new java.util.LinkedHashMap<>(HelmChart.render("1.20.2", null, Map.of()).env());
-        env.put("EVIDENT_OPERATOR_NAMESPACE", NS);
+        env.remove("EVIDENT_OPERATOR_NAMESPACE");
         env.remove("JAVA_OPTS_APPEND");
         env.put("EVIDENT_EVIDENCE_DIRECTORY", WORK.resolve("evidence").toString());
-        ProcessBuilder pb = new ProcessBuilder("java", "-Xms8m", "-Xmx288m", "-Dquarkus.http.port=" + operatorPort,
-                "-jar", "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(WORK.resolve("operator.log").toFile());
-        pb.environment().putAll(env);
-        pb.environment().put("KUBECONFIG", kubeconfig.toString());
-        operator = pb.start();
+        operator = OperatorProcess.start(kubeconfig, operatorPort, WORK.resolve("operator.log"), env);
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
                 .untilAsserted(() -> assertThat(http(operatorPort, "/q/health/ready")).contains("\"status\": \"UP\"").contains("\"role\": \"leader\""));
         assertThat(admin.leases().inNamespace(NS).withName("evident-operator").get().getSpec().getHolderIdentity()).isNotBlank();
@@ -128,7 +124,7 @@ class HelmChartIT {
                   controls:
                     - {id: NET-001, type: NetworkDefaultDeny, networkDefaultDeny: {policyTypes: [Ingress, Egress], allowDns: true}}
                 """);
-        int port = RealApiServer.freePort();
+        int port = OperatorProcess.freePort();
         Path rules = WORK.resolve("evident-rules.yaml");
         Files.writeString(rules, Alerts.rulesFile(HelmChart.render("1.20.2", null, Map.of("prometheusRule.enabled", true,
                 "alerts.controlViolated.for", "3s", "alerts.complianceScoreLow.for", "3s", "alerts.newViolation.for", "3s"))));

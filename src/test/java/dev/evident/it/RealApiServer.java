@@ -65,19 +65,6 @@ final class RealApiServer implements AutoCloseable {
         return file;
     }
 
-    /**
-     * A kubeconfig with the token of a ServiceAccount, once kube-controller-manager has filled its token
-     * Secret (Kubernetes 1.20 creates one per ServiceAccount).
-     */
-    Path serviceAccountKubeconfig(KubernetesClient admin, String namespace, String serviceAccount) throws IOException {
-        String token = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                .until(() -> admin.secrets().inNamespace(namespace).list().getItems().stream()
-                        .filter(s -> "kubernetes.io/service-account-token".equals(s.getType()))
-                        .filter(s -> serviceAccount.equals(s.getMetadata().getAnnotations().get("kubernetes.io/service-account.name")))
-                        .map(s -> s.getData().get("token")).filter(java.util.Objects::nonNull).findFirst().orElse(null), t -> t != null);
-        return tokenKubeconfig(namespace + "-" + serviceAccount, new String(java.util.Base64.getDecoder().decode(token), StandardCharsets.UTF_8));
-    }
-
     /** Stops processes a test started (those that were started), each with SIGTERM, and waits for them. */
     static void stopAll(Process... processes) throws InterruptedException {
         for (Process p : processes) {
@@ -85,12 +72,6 @@ final class RealApiServer implements AutoCloseable {
                 p.destroy();
                 p.waitFor();
             }
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 
