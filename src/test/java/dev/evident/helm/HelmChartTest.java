@@ -111,6 +111,34 @@ class HelmChartTest {
     }
 
     @Test
+    void monitoringObjectsForThePrometheusOperator() {
+        HelmChart.Rendered r = HelmChart.render(Map.of("metrics.serviceMonitor.enabled", true, "prometheusRule.enabled", true,
+                "metrics.serviceMonitor.labels.release", "kube-prometheus-stack"));
+        JsonNode monitor = r.one("ServiceMonitor");
+        assertThat(monitor.path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+        assertThat(monitor.at("/metadata/labels/release").asText()).isEqualTo("kube-prometheus-stack");
+        assertThat(monitor.at("/spec/endpoints/0/path").asText()).isEqualTo("/q/metrics");
+        assertThat(monitor.at("/spec/endpoints/0/port").asText()).isEqualTo(r.one("Service").at("/spec/ports/0/name").asText());
+        assertThat(monitor.at("/spec/selector/matchLabels")).isEqualTo(r.one("Service").at("/spec/selector"));
+        assertThat(r.one("PrometheusRule").path("apiVersion").asText()).isEqualTo("monitoring.coreos.com/v1");
+        // The operator-down rule watches the job a ServiceMonitor gives the targets: the Service's name.
+        assertThat(Alerts.rules(r)).filteredOn(a -> "EvidentOperatorDown".equals(a.path("alert").asText())).singleElement()
+                .satisfies(a -> assertThat(a.path("expr").asText()).contains("job=\"" + r.one("Service").at("/metadata/name").asText() + "\""));
+    }
+
+    @Test
+    void alertThresholdsAndDurationsComeFromValues() {
+        List<JsonNode> rules = Alerts.rules(HelmChart.render(Map.of("prometheusRule.enabled", true, "alerts.controlViolated.for", "4h",
+                "alerts.complianceScoreLow.threshold", 75, "operator.resyncIntervalSeconds", 300, "alerts.driftDetected.enabled", false)));
+        Map<String, JsonNode> byName = new LinkedHashMap<>();
+        rules.forEach(rule -> byName.put(rule.path("alert").asText(), rule));
+        assertThat(byName).doesNotContainKey("EvidentDriftDetected");
+        assertThat(byName.get("EvidentControlViolated").path("for").asText()).isEqualTo("4h");
+        assertThat(byName.get("EvidentComplianceScoreLow").path("expr").asText()).endsWith("< 75");
+        assertThat(byName.get("EvidentEvaluationStale").path("expr").asText()).endsWith("> 600");
+    }
+
+    @Test
     void podDisruptionBudgetApiVersionFollowsTheCluster() {
         assertThat(HelmChart.render("1.20.2", null, Map.of()).one("PodDisruptionBudget").path("apiVersion").asText()).isEqualTo("policy/v1beta1");
         assertThat(HelmChart.render("1.21.0", null, Map.of()).one("PodDisruptionBudget").path("apiVersion").asText()).isEqualTo("policy/v1");
