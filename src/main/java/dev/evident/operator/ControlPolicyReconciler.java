@@ -71,6 +71,8 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     private final StatusFactory statusFactory;
     private final StatusWriter statusWriter;
     private final Duration resyncInterval;
+    /** Installed without write permissions on users' resources (Helm auditOnly): never remediate. */
+    private final boolean auditOnly;
     private final RemediationBudget budget;
     private final Duration retryAfter;
     private final Map<Class<?>, InformerEventSource<?, ?>> sources = new ConcurrentHashMap<>();
@@ -82,12 +84,17 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             @ConfigProperty(name = "evident.resync-interval") Duration resyncInterval,
             @ConfigProperty(name = "evident.remediation.max-per-second") double maxPerSecond,
             @ConfigProperty(name = "evident.remediation.retry-after") Duration retryAfter,
-            @ConfigProperty(name = "evident.remediation.server-side-apply") boolean serverSideApply) {
+            @ConfigProperty(name = "evident.remediation.server-side-apply") boolean serverSideApply,
+            @ConfigProperty(name = "evident.audit-only") boolean auditOnly) {
         this.engine = engine;
         this.clock = clock;
         this.client = client;
         this.metrics = metrics;
         this.resyncInterval = resyncInterval;
+        this.auditOnly = auditOnly;
+        if (auditOnly) {
+            LOG.warn("evident.audit-only is set: Enforce policies are evaluated and reported, never remediated");
+        }
         this.budget = new RemediationBudget(clock, maxPerSecond);
         this.retryAfter = retryAfter;
         this.remediator = new Remediator(client, serverSideApply);
@@ -163,7 +170,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             drift.forget(name);
         } else {
             recordChanges(policy, evaluation);
-            outcome = repairs.remediate(policy, evaluation, now);
+            outcome = auditOnly ? RemediationOutcome.NONE : repairs.remediate(policy, evaluation, now);
             status = statusFactory.evaluated(policy, evaluation, repairs.remediated(name), outcome);
         }
         metrics.recordEvaluation(evaluation, now, outcome.pending());

@@ -44,7 +44,7 @@ class MemoryAtScaleIT {
         int namespaces = Integer.getInteger("evident.scale.namespaces", 0);
         Assumptions.assumeTrue(namespaces > 0, "set -Devident.scale.namespaces=N to measure (not part of the CI run)");
         Path dir = Path.of("target", "scale-apiserver").toAbsolutePath();
-        OperatorProcess.deleteRecursively(dir);
+        RealApiServer.deleteRecursively(dir);
         try (RealApiServer server = RealApiServer.start(dir); KubernetesClient admin = server.adminClient()) {
             for (HasMetadata o : admin.load(Files.newInputStream(Path.of("crds", "controlpolicies.evident.dev-v1.yml"))).items()) {
                 admin.resource(o).create();

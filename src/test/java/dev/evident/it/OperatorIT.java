@@ -54,7 +54,7 @@ class OperatorIT {
     @BeforeAll
     static void startClusterAndOperator() throws Exception {
         Path dir = Path.of("target", "it-apiserver").toAbsolutePath();
-        OperatorProcess.deleteRecursively(dir);
+        RealApiServer.deleteRecursively(dir);
         server = RealApiServer.start(dir);
         admin = server.adminClient();
         applyAll(Path.of("crds"));
