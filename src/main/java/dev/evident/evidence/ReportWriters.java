@@ -138,12 +138,12 @@ public final class ReportWriters {
             h.append("<p>None recorded in the period.</p>\n");
         } else {
             h.append("<table><tr><th>name</th><th>policy / controls</th><th>namespaces</th><th>approved by</th><th>ticket</th>"
-                    + "<th>expires</th><th>state at end</th><th>changes in period</th></tr>\n");
+                    + "<th>justification</th><th>expires</th><th>state at end</th><th>changes in period</th></tr>\n");
             for (Report.ExceptionEntry e : r.exceptions()) {
                 h.append("<tr><td>").append(esc(e.name())).append("</td><td>").append(esc(e.policy())).append(" / ")
                         .append(esc(String.join(", ", e.controls()))).append("</td><td>").append(esc(String.join(", ", e.namespaces())))
                         .append("</td><td>").append(esc(e.approvedBy())).append("</td><td>").append(esc(e.ticket())).append("</td><td>")
-                        .append(esc(e.expiresAt())).append("</td><td>").append(esc(e.stateAtEnd())).append("</td><td>")
+                        .append(esc(e.justification())).append("</td><td>").append(esc(e.expiresAt())).append("</td><td>").append(esc(e.stateAtEnd())).append("</td><td>")
                         .append(esc(e.changes().stream().map(s -> s.time() + " " + s.state()).collect(Collectors.joining("; "))))
                         .append("</td></tr>\n");
             }
