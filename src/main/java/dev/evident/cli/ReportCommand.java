@@ -4,6 +4,7 @@ import dev.evident.evidence.Checkpoints;
 import dev.evident.evidence.EvidenceFiles;
 import dev.evident.evidence.Report;
 import dev.evident.evidence.ReportBuilder;
+import dev.evident.evidence.ReportOptions;
 import dev.evident.evidence.ReportWriters;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -15,12 +16,7 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -35,8 +31,6 @@ import picocli.CommandLine.Option;
             "1:report written, but the evidence chain did not verify (the report says where)",
             "2:bad input: unreadable log, bad date or option"})
 public final class ReportCommand implements Callable<Integer> {
-    private static final Pattern DURATION = Pattern.compile("(\\d+)([smhd])");
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -74,10 +68,13 @@ public final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Instant start = parse("--from", from, false);
-        Instant end = parse("--to", to, true);
-        if (!start.isBefore(end)) {
-            throw new InputException("--to: the period must end after it starts (" + start + " .. " + end + ")");
+        Instant[] period;
+        Duration silence;
+        try {
+            period = ReportOptions.period(from, to);
+            silence = maxSilence == null ? null : ReportOptions.duration("max-silence", maxSilence);
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--" + e.getMessage());
         }
         PublicKey key = null;
         if (publicKey != null) {
@@ -89,7 +86,7 @@ public final class ReportCommand implements Callable<Integer> {
         }
         Report report;
         try {
-            report = new ReportBuilder(start, end, maxSilence == null ? null : duration(maxSilence)).build(log, key, clock.instant());
+            report = new ReportBuilder(period[0], period[1], silence).build(log, key, clock.instant());
         } catch (EvidenceFiles.UnreadableException e) {
             throw new InputException(e.getMessage());
         }
@@ -111,29 +108,4 @@ public final class ReportCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Instant parse(String option, String value, boolean endOfDay) {
-        try {
-            if (value.length() == 10) {
-                LocalDate date = LocalDate.parse(value);
-                return (endOfDay ? date.plusDays(1) : date).atStartOfDay(ZoneOffset.UTC).toInstant();
-            }
-            return java.time.OffsetDateTime.parse(value.toUpperCase(Locale.ROOT)).toInstant();
-        } catch (RuntimeException e) {
-            throw new InputException(option + ": '" + value + "' is not a date (2025-01-31) or an RFC 3339 time (2025-01-31T09:00:00Z)");
-        }
-    }
-
-    static Duration duration(String value) {
-        Matcher m = DURATION.matcher(value.toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new InputException("--max-silence: '" + value + "' is not a duration such as 90s, 10m, 25h or 2d");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
-    }
 }

@@ -141,17 +141,28 @@ public final class EvidenceLog {
 
     /** Chains a record and tries to write it (and anything still queued). Never throws for I/O errors. */
     public synchronized EvidenceRecord append(String type, ObjectNode data) {
+        EvidenceRecord record = appendQueued(type, data);
+        checkpointIfDue();
+        flush();
+        return record;
+    }
+
+    /** Appends a signed checkpoint when the last one is older than the checkpoint interval. */
+    public synchronized void checkpointIfDue() {
+        Instant now = clock.instant();
+        if (signer != null && (lastCheckpoint == null || !now.isBefore(lastCheckpoint.plus(settings.checkpointInterval())))) {
+            checkpoint();
+        }
+    }
+
+    /** Chains a record without writing it yet; {@link #flush} writes everything queued in one go. */
+    public synchronized EvidenceRecord appendQueued(String type, ObjectNode data) {
         Instant now = clock.instant();
         if (directory != null && segmentSize > 0
                 && (segmentSize >= settings.maxSegmentBytes() || !now.isBefore(segmentStart.plus(settings.maxSegmentAge())))) {
             rotate(now);
         }
-        EvidenceRecord record = chain(type, data, now);
-        if (signer != null && (lastCheckpoint == null || !now.isBefore(lastCheckpoint.plus(settings.checkpointInterval())))) {
-            checkpoint();
-        }
-        flush();
-        return record;
+        return chain(type, data, now);
     }
 
     /** Appends a checkpoint of the current head, signed, when a signer is set and the head is not one already. */

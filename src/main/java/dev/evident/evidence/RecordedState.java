@@ -25,6 +25,20 @@ public final class RecordedState {
         return state;
     }
 
+    /** The state after the records of a log (file or segment directory), read line by line. */
+    public static RecordedState of(java.nio.file.Path log) {
+        RecordedState state = new RecordedState();
+        for (java.nio.file.Path file : EvidenceFiles.files(log)) {
+            EvidenceFiles.lines(file, line -> {
+                EvidenceRecord record = EvidenceFiles.parse(line.text());
+                if (record != null) {
+                    state.apply(record);
+                }
+            });
+        }
+        return state;
+    }
+
     public synchronized void apply(EvidenceRecord record) {
         JsonNode data = record.data();
         String policy = data.path("policy").asText();

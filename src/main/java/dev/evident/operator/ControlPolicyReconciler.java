@@ -73,6 +73,9 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     private final DriftTracker drift = new DriftTracker();
     /** Remediations applied per policy and control since start, for status. */
     private final Map<String, Map<String, Long>> remediated = new ConcurrentHashMap<>();
+    /** Evidence log (issue 10); writeHealthy()/writeError() are there for a degraded Ready reason. */
+    @jakarta.inject.Inject
+    dev.evident.evidence.EvidenceRecorder evidence;
 
     public ControlPolicyReconciler(Engine engine, Clock clock, KubernetesClient client, EvidentMetrics metrics,
             @ConfigProperty(name = "evident.resync-interval") Duration resyncInterval,
@@ -143,6 +146,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         String name = policy.getMetadata().getName();
         Instant now = clock.instant();
         PolicyEvaluation evaluation = engine.evaluate(policy, new InformerSnapshot(now, sources));
+        evidence.evaluated(policy, evaluation, now); // evidence hook 1: policy version, changed findings, run summary
         ControlPolicyStatus status;
         RemediationOutcome outcome = RemediationOutcome.NONE;
         if (!evaluation.valid()) {
@@ -207,6 +211,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                         events.normal(policy, "OriginalRecorded", control.id() + ": before " + plan.summary() + "; original: " + original);
                     }
                     remediator.apply(plan);
+                    evidence.remediation(name, f, plan, true, null); // evidence hook 2: repair applied
                     drift.remediated(name, f);
                     metrics.remediation(name, control.id(), true);
                     remediated.computeIfAbsent(name, k -> new ConcurrentHashMap<>()).merge(control.id(), 1L, Long::sum);
@@ -214,6 +219,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                 } catch (KubernetesClientException e) {
                     failed++;
                     metrics.remediation(name, control.id(), false);
+                    evidence.remediation(name, f, plan, false, Remediator.describe(e)); // evidence hook 3: repair refused
                     LOG.warnf("remediation failed for policy %s control %s: %s: %s", name, control.id(), plan.summary(), Remediator.describe(e));
                     events.warning(policy, "RemediationFailed", control.id() + ": " + plan.summary() + ": " + Remediator.describe(e));
                 }
@@ -244,6 +250,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                         + (managed.size() > 50 ? ", ..." : ""))
                 + "; labels set on Namespaces are left in place");
         drift.forget(name);
+        evidence.policyDeleted(policy); // evidence hook 4: findings removed, controls leave force
         remediated.remove(name);
         metrics.forget(name);
         return DeleteControl.defaultDelete();
