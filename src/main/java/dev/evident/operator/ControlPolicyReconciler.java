@@ -54,6 +54,9 @@ import org.jboss.logging.Logger;
 @RBACRule(apiGroups = "networking.k8s.io", resources = {"networkpolicies"}, verbs = {"get", "list", "watch", "create", "update", "patch"})
 @RBACRule(apiGroups = "networking.k8s.io", resources = {"ingresses"}, verbs = {"get", "list", "watch", "update", "patch"})
 @RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
+// Policy reports (issue 10): OpenReports or wgpolicyk8s.io, whichever the cluster has; never deleted, owned by the policy.
+@RBACRule(apiGroups = "openreports.io", resources = {"reports", "clusterreports"}, verbs = {"get", "create", "update"})
+@RBACRule(apiGroups = "wgpolicyk8s.io", resources = {"policyreports", "clusterpolicyreports"}, verbs = {"get", "create", "update"})
 public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Cleaner<ControlPolicy> {
     public static final String NAME = "controlpolicy";
     private static final Logger LOG = Logger.getLogger(ControlPolicyReconciler.class);
@@ -76,6 +79,8 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     /** Evidence log (issue 10); writeHealthy()/writeError() are there for a degraded Ready reason. */
     @jakarta.inject.Inject
     dev.evident.evidence.EvidenceRecorder evidence;
+    @jakarta.inject.Inject
+    dev.evident.evidence.PolicyReportPublisher policyReports;
 
     public ControlPolicyReconciler(Engine engine, Clock clock, KubernetesClient client, EvidentMetrics metrics,
             @ConfigProperty(name = "evident.resync-interval") Duration resyncInterval,
@@ -161,6 +166,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             status = statusFactory.evaluated(policy, evaluation, remediated.getOrDefault(name, Map.of()), outcome);
         }
         metrics.recordEvaluation(evaluation, now, outcome.pending());
+        policyReports.publish(policy, evaluation); // evidence hook 5: OpenReports/PolicyReport, written only on change
 
         if (!status.equals(policy.getStatus())) {
             statusWriter.write(policy, status);
@@ -251,6 +257,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                 + "; labels set on Namespaces are left in place");
         drift.forget(name);
         evidence.policyDeleted(policy); // evidence hook 4: findings removed, controls leave force
+        policyReports.forget(name); // evidence hook 6: its reports go by garbage collection
         remediated.remove(name);
         metrics.forget(name);
         return DeleteControl.defaultDelete();
