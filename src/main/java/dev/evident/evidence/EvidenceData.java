@@ -31,14 +31,7 @@ public final class EvidenceData {
 
     /** A finding's result changed from previous (null: first seen) to result. */
     public static ObjectNode finding(Finding f, String result, String previous) {
-        ObjectNode data = object();
-        data.put("policy", f.policy());
-        data.put("control", f.control());
-        data.put("controlType", f.type());
-        f.criteria().forEach(data.putArray("criteria")::add);
-        data.put("kind", f.object().kind());
-        putNullable(data, "namespace", f.object().namespace());
-        data.put("name", f.object().name());
+        ObjectNode data = about(f);
         data.put("result", result);
         putNullable(data, "previous", previous);
         putNullable(data, "reason", f.reason());
@@ -133,6 +126,17 @@ public final class EvidenceData {
 
     /** A remediation with the object before and after (outcome success only once the result was verified). */
     public static ObjectNode remediation(Finding f, String action, Object before, Object after, String outcome, String error) {
+        ObjectNode data = about(f);
+        putNullable(data, "action", action);
+        data.set("before", EvidenceRecord.JSON.valueToTree(before));
+        data.set("after", EvidenceRecord.JSON.valueToTree(after));
+        data.put("outcome", outcome);
+        putNullable(data, "error", error);
+        return data;
+    }
+
+    /** What a finding is about: policy, control, its type and criteria, and the object. */
+    private static ObjectNode about(Finding f) {
         ObjectNode data = object();
         data.put("policy", f.policy());
         data.put("control", f.control());
@@ -141,11 +145,6 @@ public final class EvidenceData {
         data.put("kind", f.object().kind());
         putNullable(data, "namespace", f.object().namespace());
         data.put("name", f.object().name());
-        putNullable(data, "action", action);
-        data.set("before", EvidenceRecord.JSON.valueToTree(before));
-        data.set("after", EvidenceRecord.JSON.valueToTree(after));
-        data.put("outcome", outcome);
-        putNullable(data, "error", error);
         return data;
     }
 
