@@ -108,12 +108,12 @@ groups:
       {{- end }}{{ end }}
       {{- with $a.evidenceGap }}{{ if .enabled }}
       - alert: EvidentEvidenceGap
-        expr: time() - max(evident_evidence_last_record_timestamp_seconds) > {{ .maxAgeSeconds }}
+        expr: max(changes(evident_evidence_chain_head_seq[{{ .maxAgeSeconds }}s])) == 0
         labels:
           severity: {{ .severity }}
           {{- with $extra }}{{ toYaml . | nindent 10 }}{{ end }}
         annotations:
-          summary: "No evidence record for {{`{{ $value | humanizeDuration }}`}}"
+          summary: "No evidence record for {{ .maxAgeSeconds }}s"
           description: "The evidence log has had no record (not even a heartbeat) for longer than {{ .maxAgeSeconds }}s: that period will show as a gap in reports. Runbook: README, Alerts, EvidentEvidenceGap."
       {{- end }}{{ end }}
       {{- with $a.operatorDown }}{{ if .enabled }}

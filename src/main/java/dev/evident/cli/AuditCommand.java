@@ -92,6 +92,10 @@ public final class AuditCommand implements Callable<Integer> {
             description = "Evaluation time (default: now).")
     Instant now;
 
+    @Option(names = "--evidence-log", paramLabel = "<file>",
+            description = "Append this run's evidence records (policy versions, changed findings, run summary) to this file, creating it.")
+    java.nio.file.Path evidenceLog;
+
     private final InputStream stdin;
     private final Clock clock;
 
@@ -147,6 +151,9 @@ public final class AuditCommand implements Callable<Integer> {
         }
         spec.commandLine().getErr().flush();
         AuditReport report = new AuditReport(audited);
+        if (evidenceLog != null) { // issue 10: the run's evidence records
+            EvidenceOption.append(evidenceLog, clock, snapshot.now(), policies, audited.stream().map(AuditReport.Audited::evaluation).toList());
+        }
         PrintWriter out = spec.commandLine().getOut();
         output.writer.accept(report, out);
         out.flush();

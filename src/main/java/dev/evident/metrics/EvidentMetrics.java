@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code evident_remediations_pending{policy}} gauge: planned remediations not yet applied (rate limit)</li>
  *   <li>{@code evident_last_evaluation_timestamp_seconds{policy}} gauge: Unix time of the last evaluation</li>
  *   <li>{@code evident_policy_valid{policy}} gauge: 1 when the policy is valid, 0 when InvalidSpec</li>
+ *   <li>the evidence log's metrics: {@link dev.evident.evidence.EvidenceMetrics}</li>
  * </ul>
  * Cardinality is bounded by policies x controls x criteria x results; series of deleted policies and
  * controls are removed.
@@ -48,7 +49,7 @@ public class EvidentMetrics {
      * Every metric the operator exports, by its Prometheus name (counters with their _total suffix), with
      * its labels: what alert rules and dashboards are checked against.
      */
-    public static final Map<String, List<String>> PROMETHEUS_CATALOGUE = Map.of(
+    public static final Map<String, List<String>> PROMETHEUS_CATALOGUE = withEvidence(Map.of(
             "evident_control_findings", List.of("policy", "control", "type", "criterion", "result"),
             "evident_compliance_score", List.of("policy"),
             "evident_drift_detected_total", List.of("policy", "control"),
@@ -56,7 +57,13 @@ public class EvidentMetrics {
             "evident_remediations_total", List.of("policy", "control", "outcome"),
             "evident_remediations_pending", List.of("policy"),
             "evident_last_evaluation_timestamp_seconds", List.of("policy"),
-            "evident_policy_valid", List.of("policy"));
+            "evident_policy_valid", List.of("policy")));
+
+    private static Map<String, List<String>> withEvidence(Map<String, List<String>> core) {
+        Map<String, List<String>> all = new HashMap<>(core);
+        all.putAll(dev.evident.evidence.EvidenceMetrics.CATALOGUE);
+        return Map.copyOf(all);
+    }
 
     private final MeterRegistry registry;
     /** Per policy, the gauge values it owns, so stale series can be dropped when a policy changes or goes. */

@@ -13,6 +13,8 @@ import dev.evident.engine.Read;
 import dev.evident.engine.Remediation;
 import dev.evident.engine.Result;
 import dev.evident.engine.Snapshot;
+import dev.evident.evidence.EvidenceRecorder;
+import dev.evident.evidence.PolicyReportPublisher;
 import dev.evident.metrics.EvidentMetrics;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -58,6 +60,9 @@ import org.jboss.logging.Logger;
 @RBACRule(apiGroups = "networking.k8s.io", resources = {"ingresses"}, verbs = {"get", "list", "watch", "update", "patch"})
 // get: Fabric8 reads an Event before patching its count (aggregation of repeats).
 @RBACRule(apiGroups = "", resources = "events", verbs = {"get", "create", "patch"})
+// Policy reports: OpenReports or wgpolicyk8s.io, whichever the cluster has; never deleted, owned by the policy.
+@RBACRule(apiGroups = "openreports.io", resources = {"reports", "clusterreports"}, verbs = {"get", "create", "update"})
+@RBACRule(apiGroups = "wgpolicyk8s.io", resources = {"policyreports", "clusterpolicyreports"}, verbs = {"get", "create", "update"})
 public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Cleaner<ControlPolicy> {
     public static final String NAME = "controlpolicy";
     private static final Logger LOG = Logger.getLogger(ControlPolicyReconciler.class);
@@ -79,8 +84,12 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     private final DriftTracker drift = new DriftTracker();
     private final RecentWrites recentWrites;
     private final Repairs repairs;
+    /** The evidence log: policy versions, changed findings, runs, remediations. */
+    private final EvidenceRecorder evidence;
+    private final PolicyReportPublisher policyReports;
 
     public ControlPolicyReconciler(Engine engine, Clock clock, KubernetesClient client, EvidentMetrics metrics,
+            EvidenceRecorder evidence, PolicyReportPublisher policyReports,
             @ConfigProperty(name = "evident.resync-interval") Duration resyncInterval,
             @ConfigProperty(name = "evident.remediation.max-per-second") double maxPerSecond,
             @ConfigProperty(name = "evident.remediation.retry-after") Duration retryAfter,
@@ -90,6 +99,8 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         this.clock = clock;
         this.client = client;
         this.metrics = metrics;
+        this.evidence = evidence;
+        this.policyReports = policyReports;
         this.resyncInterval = resyncInterval;
         this.auditOnly = auditOnly;
         if (auditOnly) {
@@ -102,7 +113,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         this.events = new EventRecorder(client, clock);
         this.statusFactory = new StatusFactory(clock, resyncInterval);
         this.statusWriter = new StatusWriter(client);
-        this.repairs = new Repairs(engine, remediator, recentWrites, this::snapshot, budget, events, metrics, drift);
+        this.repairs = new Repairs(engine, remediator, recentWrites, this::snapshot, budget, events, metrics, drift, evidence);
     }
 
     @Override
@@ -160,6 +171,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         String name = policy.getMetadata().getName();
         Instant now = clock.instant();
         PolicyEvaluation evaluation = engine.evaluate(policy, snapshot(now));
+        evidence.evaluated(policy, evaluation, now);
         ControlPolicyStatus status;
         RemediationOutcome outcome = RemediationOutcome.NONE;
         if (!evaluation.valid()) {
@@ -174,6 +186,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             status = statusFactory.evaluated(policy, evaluation, repairs.remediated(name), outcome);
         }
         metrics.recordEvaluation(evaluation, now, outcome.pending());
+        policyReports.publish(policy, evaluation);
 
         if (!status.equals(policy.getStatus())) {
             statusWriter.write(policy, status);
@@ -255,6 +268,8 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                         + "the originals are in the OriginalRecorded Events and the evident.originals log)" + list(rewritten))
                 + "; labels set on Namespaces are left in place");
         drift.forget(name);
+        evidence.policyDeleted(policy);
+        policyReports.forget(name);
         repairs.forget(name);
         metrics.forget(name);
         return DeleteControl.defaultDelete();

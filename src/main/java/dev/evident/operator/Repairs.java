@@ -10,6 +10,7 @@ import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Remediation;
 import dev.evident.engine.Result;
 import dev.evident.engine.Snapshot;
+import dev.evident.evidence.EvidenceRecorder;
 import dev.evident.metrics.EvidentMetrics;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -39,11 +40,12 @@ final class Repairs {
     private final EventRecorder events;
     private final EvidentMetrics metrics;
     private final DriftTracker drift;
+    private final EvidenceRecorder evidence;
     /** Verified remediations per policy and control since start, for status. */
     private final Map<String, Map<String, Long>> remediated = new ConcurrentHashMap<>();
 
     Repairs(Engine engine, Remediator remediator, RecentWrites recentWrites, Function<Instant, Snapshot> snapshots,
-            RemediationBudget budget, EventRecorder events, EvidentMetrics metrics, DriftTracker drift) {
+            RemediationBudget budget, EventRecorder events, EvidentMetrics metrics, DriftTracker drift, EvidenceRecorder evidence) {
         this.engine = engine;
         this.remediator = remediator;
         this.recentWrites = recentWrites;
@@ -52,6 +54,7 @@ final class Repairs {
         this.events = events;
         this.metrics = metrics;
         this.drift = drift;
+        this.evidence = evidence;
     }
 
     Map<String, Long> remediated(String policy) {
@@ -99,27 +102,30 @@ final class Repairs {
     private boolean repair(ControlPolicy policy, Finding f, Instant now) {
         String name = policy.getMetadata().getName();
         Remediation plan = f.remediation();
+        HasMetadata before = current(plan, now);
+        HasMetadata written = null;
         try {
             String original = Remediator.recordOriginal(plan);
             if (original != null) {
                 events.normal(policy, "OriginalRecorded", f.control() + ": before " + plan.summary() + "; original: " + original);
             }
-            HasMetadata before = current(plan, now);
-            HasMetadata written = remediator.apply(plan, name);
+            written = remediator.apply(plan, name);
             remember(before, written);
             Optional<Finding> after = reevaluate(policy, f, now);
             if (unresolved(after) && Remediator.replaceable(plan, written)) {
                 HasMetadata replaced = remediator.replaceManaged((Remediation.Apply) plan, written);
                 remember(written, replaced);
+                written = replaced;
                 after = reevaluate(policy, f, now);
             }
             if (unresolved(after)) {
                 Finding still = after.get();
-                return failed(policy, f, "written, but " + f.object() + " still does not comply: " + still.reason() + ": " + still.message());
+                return failed(policy, f, before, written, "written, but " + f.object() + " still does not comply: " + still.reason() + ": " + still.message());
             }
             Result result = after.map(Finding::result).orElse(Result.PASS);
             drift.remediated(name, f, result);
             metrics.remediation(name, f.control(), true);
+            evidence.remediation(name, f, plan, before, written, true, null);
             remediated.computeIfAbsent(name, k -> new ConcurrentHashMap<>()).merge(f.control(), 1L, Long::sum);
             String state = after.isEmpty() ? "" : after.get().result() == Result.FAIL
                     ? "; verified, still " + after.get().reason() + ": " + after.get().message()
@@ -127,13 +133,14 @@ final class Repairs {
             events.normal(policy, "Remediated", f.control() + ": " + plan.summary() + state);
             return true;
         } catch (KubernetesClientException e) {
-            return failed(policy, f, Remediator.describe(e));
+            return failed(policy, f, before, written, Remediator.describe(e));
         }
     }
 
-    private boolean failed(ControlPolicy policy, Finding f, String why) {
+    private boolean failed(ControlPolicy policy, Finding f, HasMetadata before, HasMetadata written, String why) {
         String name = policy.getMetadata().getName();
         metrics.remediation(name, f.control(), false);
+        evidence.remediation(name, f, f.remediation(), before, written, false, why);
         LOG.warnf("remediation failed for policy %s control %s: %s: %s", name, f.control(), f.remediation().summary(), why);
         events.warning(policy, "RemediationFailed", f.control() + ": " + f.remediation().summary() + ": " + why);
         return false;

@@ -91,7 +91,7 @@ class HelmChartTest {
         JsonNode pvc = r.one("PersistentVolumeClaim");
         assertThat(pvc.at("/metadata/annotations/helm.sh~1resource-policy").asText()).isEqualTo("keep");
         assertThat(pod.path("volumes")).anySatisfy(v -> assertThat(v.at("/persistentVolumeClaim/claimName").asText()).isEqualTo(pvc.at("/metadata/name").asText()));
-        assertThat(c.path("volumeMounts")).anySatisfy(m -> assertThat(m.path("mountPath").asText()).isEqualTo(r.env().get("EVIDENT_EVIDENCE_DIRECTORY")));
+        assertThat(c.path("volumeMounts")).anySatisfy(m -> assertThat(m.path("mountPath").asText()).isEqualTo(r.env().get("EVIDENT_EVIDENCE_DIR")));
         assertThat(pod.at("/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution")).hasSize(1);
         assertThat(r.one("PodDisruptionBudget").at("/spec/minAvailable").asInt()).isEqualTo(1);
     }

@@ -53,6 +53,8 @@ final class OperatorProcess {
         pb.environment().put("KUBECONFIG", kubeconfig.toString());
         pb.environment().put("EVIDENT_OPERATOR_NAMESPACE", "evident-system");
         pb.environment().putAll(env);
+        // Each process keeps its evidence log under target/, never in the machine's /var/lib.
+        pb.environment().put("EVIDENT_EVIDENCE_DIR", Path.of("target", "it-evidence", "operator-" + port).toAbsolutePath().toString());
         return pb.start();
     }
 

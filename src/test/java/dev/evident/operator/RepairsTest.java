@@ -16,6 +16,7 @@ import dev.evident.engine.ObjectRef;
 import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Remediation;
 import dev.evident.engine.Result;
+import dev.evident.evidence.EvidenceRecorder;
 import dev.evident.metrics.EvidentMetrics;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -28,6 +29,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +38,7 @@ import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A remediation counts only when the object the API server returned complies. The API server here is a stub
@@ -54,6 +58,8 @@ class RepairsTest {
     private UnaryOperator<HasMetadata> applyAnswer;
     private UnaryOperator<HasMetadata> replaceAnswer;
     private Repairs repairs;
+    @TempDir
+    Path evidenceDir;
     private final ControlPolicy policy = policy("net", Mode.Enforce, networkDefaultDeny("NET-001", false, PolicyType.Ingress));
 
     @BeforeEach
@@ -77,7 +83,9 @@ class RepairsTest {
             }
         };
         repairs = new Repairs(engine, stub, recentWrites, now -> new OverlaySnapshot(InMemorySnapshot.of(now, cluster), recentWrites),
-                new RemediationBudget(clock, 1000), new EventRecorder(client, clock), new EvidentMetrics(registry), drift);
+                new RemediationBudget(clock, 1000), new EventRecorder(client, clock), new EvidentMetrics(registry), drift,
+                new EvidenceRecorder(clock, client, new OperatorNamespace("evident-system"), registry, true, evidenceDir, Duration.ofHours(1),
+                        Duration.ofDays(400), 64L << 20, Duration.ofDays(1), Duration.ofHours(1), "evident-evidence-signing", "private.pem"));
         cluster.add(namespace("web"));
     }
 
@@ -104,6 +112,16 @@ class RepairsTest {
         return evaluation;
     }
 
+    private List<String> evidenceLines() throws java.io.IOException {
+        List<String> lines = new ArrayList<>();
+        try (var files = java.nio.file.Files.list(evidenceDir)) {
+            for (Path f : files.sorted().toList()) {
+                lines.addAll(java.nio.file.Files.readAllLines(f));
+            }
+        }
+        return lines;
+    }
+
     private double remediations(String outcome) {
         var counter = registry.find(EvidentMetrics.REMEDIATIONS).tag("outcome", outcome).counter();
         return counter == null ? 0 : counter.count();
@@ -114,13 +132,15 @@ class RepairsTest {
     }
 
     @Test
-    void aWriteThatComplies_countsAsARepair() {
+    void aWriteThatComplies_countsAsARepair() throws Exception {
         applyAnswer = desired -> withVersion(desired, "1");
         RemediationOutcome outcome = repairs.remediate(policy, evaluate(), clock.instant());
         assertThat(outcome.failed()).isZero();
         assertThat(writes).containsExactly("apply create NetworkPolicy web/evident-default-deny denying [Ingress]");
         assertThat(remediations("success")).isEqualTo(1);
         assertThat(repairs.remediated("net")).containsEntry("NET-001", 1L);
+        assertThat(evidenceLines()).filteredOn(l -> l.contains("\"type\":\"remediation\"")).singleElement()
+                .satisfies(l -> assertThat(l).contains("success"));
         assertThat(reasons()).containsExactly("Remediated");
         // The next evaluation sees Evident's write even though the "cache" (the cluster list) has not caught up.
         assertThat(evaluate().count(Result.FAIL)).isZero();
@@ -138,7 +158,7 @@ class RepairsTest {
     }
 
     @Test
-    void aWriteWhoseResultStillFails_isARemediationFailureNotARepair() {
+    void aWriteWhoseResultStillFails_isARemediationFailureNotARepair() throws Exception {
         applyAnswer = RepairsTest::allowAll;
         replaceAnswer = RepairsTest::allowAll;
         RemediationOutcome outcome = repairs.remediate(policy, evaluate(), clock.instant());
@@ -149,6 +169,9 @@ class RepairsTest {
         assertThat(reasons()).containsExactly("RemediationFailed").doesNotContain("Remediated");
         assertThat(client.v1().events().inNamespace(EventRecorder.EVENT_NAMESPACE).list().getItems().get(0).getMessage())
                 .contains("written, but", "still does not comply", "ManagedPolicyDrifted");
+        // The evidence log records the same: a failed remediation with what the API server returned.
+        assertThat(evidenceLines()).filteredOn(l -> l.contains("\"type\":\"remediation\"")).singleElement()
+                .satisfies(l -> assertThat(l).contains("failure").contains("still does not comply").contains("\"ingress\""));
     }
 
     @Test
