@@ -25,6 +25,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code evident_compliance_score{policy}} gauge 0-100</li>
  *   <li>{@code evident_drift_detected_total{policy,control}} counter: compliant (or repaired) findings that turned to fail</li>
  *   <li>{@code evident_new_violations_total{policy,control}} counter: objects non-compliant when first seen</li>
+ *   <li>{@code evident_remediation_duration_seconds{policy,control}} histogram: from detection (first seen failing) to a verified repair</li>
  *   <li>{@code evident_remediations_total{policy,control,outcome}} counter, outcome success|failure</li>
  *   <li>{@code evident_remediations_pending{policy}} gauge: planned remediations not yet applied (rate limit)</li>
  *   <li>{@code evident_last_evaluation_timestamp_seconds{policy}} gauge: Unix time of the last evaluation</li>
@@ -40,6 +41,7 @@ public class EvidentMetrics {
     public static final String SCORE = "evident.compliance.score";
     public static final String DRIFT = "evident.drift.detected";
     public static final String NEW_VIOLATIONS = "evident.new.violations";
+    public static final String TIME_TO_REMEDIATE = "evident.remediation.duration";
     public static final String REMEDIATIONS = "evident.remediations";
     public static final String PENDING = "evident.remediations.pending";
     public static final String LAST_EVALUATION = "evident.last.evaluation.timestamp.seconds";
@@ -57,7 +59,12 @@ public class EvidentMetrics {
             "evident_remediations_total", List.of("policy", "control", "outcome"),
             "evident_remediations_pending", List.of("policy"),
             "evident_last_evaluation_timestamp_seconds", List.of("policy"),
-            "evident_policy_valid", List.of("policy")));
+            "evident_policy_valid", List.of("policy"),
+            // A histogram: buckets, count, sum and the largest value seen recently.
+            "evident_remediation_duration_seconds_bucket", List.of("policy", "control", "le"),
+            "evident_remediation_duration_seconds_count", List.of("policy", "control"),
+            "evident_remediation_duration_seconds_sum", List.of("policy", "control"),
+            "evident_remediation_duration_seconds_max", List.of("policy", "control")));
 
     private static Map<String, List<String>> withEvidence(Map<String, List<String>> core) {
         Map<String, List<String>> all = new HashMap<>(core);
@@ -116,6 +123,7 @@ public class EvidentMetrics {
         for (String counter : List.of(DRIFT, NEW_VIOLATIONS, REMEDIATIONS)) {
             registry.find(counter).tag("policy", policy).counters().forEach(registry::remove);
         }
+        registry.find(TIME_TO_REMEDIATE).tag("policy", policy).timers().forEach(registry::remove);
     }
 
     public void driftDetected(String policy, String control) {
@@ -126,6 +134,16 @@ public class EvidentMetrics {
     public void newViolation(String policy, String control) {
         Counter.builder(NEW_VIOLATIONS).description("Objects that were non-compliant when first seen (not drift)")
                 .tags("policy", policy, "control", control).register(registry).increment();
+    }
+
+    public void timeToRemediate(String policy, String control, java.time.Duration took) {
+        io.micrometer.core.instrument.Timer.builder(TIME_TO_REMEDIATE)
+                .description("From detection (Evident first saw the finding fail) to a verified repair")
+                .tags("policy", policy, "control", control)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(java.time.Duration.ofMillis(10))
+                .maximumExpectedValue(java.time.Duration.ofDays(1))
+                .register(registry).record(took);
     }
 
     public void remediation(String policy, String control, boolean success) {

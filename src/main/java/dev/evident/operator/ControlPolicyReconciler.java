@@ -181,9 +181,10 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             }
             drift.forget(name);
         } else {
-            recordChanges(policy, evaluation);
+            recordChanges(policy, evaluation, now);
             outcome = auditOnly ? RemediationOutcome.NONE : repairs.remediate(policy, evaluation, now);
-            status = statusFactory.evaluated(policy, evaluation, repairs.remediated(name), outcome);
+            status = statusFactory.evaluated(policy, evaluation, repairs.remediated(name), outcome,
+                    evidence.writeHealthy() ? null : evidence.writeError());
         }
         metrics.recordEvaluation(evaluation, now, outcome.pending());
         policyReports.publish(policy, evaluation);
@@ -214,9 +215,9 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
      * complying) and new violations (an object non-compliant when first seen). The first evaluation of a
      * policy version is a baseline: one ViolationsFound Event, no drift.
      */
-    private void recordChanges(ControlPolicy policy, PolicyEvaluation evaluation) {
+    private void recordChanges(ControlPolicy policy, PolicyEvaluation evaluation, Instant now) {
         String name = policy.getMetadata().getName();
-        DriftTracker.Changes changes = drift.update(name, evaluation.specHash(), evaluation.findings());
+        DriftTracker.Changes changes = drift.update(name, evaluation.specHash(), evaluation.findings(), now);
         if (changes.firstEvaluation()) {
             List<Finding> failing = evaluation.findings().stream().filter(f -> f.result() == Result.FAIL).toList();
             if (!failing.isEmpty()) {

@@ -2,10 +2,13 @@ package dev.evident.operator;
 
 import dev.evident.engine.Finding;
 import dev.evident.engine.Result;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -24,16 +27,24 @@ final class DriftTracker {
     record Changes(boolean firstEvaluation, List<Finding> drifted, List<Finding> newViolations) {
     }
 
-    private record Known(String specHash, Map<String, Result> results) {
+    /** @param failingSince per failing finding, when Evident first saw it fail (the detection time) */
+    private record Known(String specHash, Map<String, Result> results, Map<String, Instant> failingSince) {
     }
 
     private final Map<String, Known> byPolicy = new ConcurrentHashMap<>();
 
-    Changes update(String policy, String specHash, List<Finding> findings) {
+    Changes update(String policy, String specHash, List<Finding> findings, Instant at) {
         Known before = byPolicy.get(policy);
         Map<String, Result> now = new ConcurrentHashMap<>();
-        findings.forEach(f -> now.put(f.key(), f.result()));
-        byPolicy.put(policy, new Known(specHash, now));
+        Map<String, Instant> since = new ConcurrentHashMap<>();
+        for (Finding f : findings) {
+            now.put(f.key(), f.result());
+            if (f.result() == Result.FAIL) {
+                Instant seen = before == null ? null : before.failingSince().get(f.key());
+                since.put(f.key(), seen != null ? seen : at);
+            }
+        }
+        byPolicy.put(policy, new Known(specHash, now, since));
         boolean first = before == null || !Objects.equals(before.specHash(), specHash);
         List<Finding> drifted = new ArrayList<>();
         List<Finding> newViolations = new ArrayList<>();
@@ -56,13 +67,20 @@ final class DriftTracker {
     /**
      * A verified remediation: the finding's result is now what re-evaluating the written object gave (pass,
      * or fail while another controller finishes the job), even before the next evaluation sees it; a fail
-     * after a pass is then drift, however quickly it follows.
+     * after a pass is then drift, however quickly it follows. Returns the time from detection to this
+     * repair when the finding is now compliant.
      */
-    void remediated(String policy, Finding finding, Result now) {
+    Optional<Duration> remediated(String policy, Finding finding, Result now, Instant at) {
         Known known = byPolicy.get(policy);
-        if (known != null) {
-            known.results().put(finding.key(), now);
+        if (known == null) {
+            return Optional.empty();
         }
+        known.results().put(finding.key(), now);
+        if (now == Result.FAIL) {
+            return Optional.empty();
+        }
+        Instant detected = known.failingSince().remove(finding.key());
+        return detected == null ? Optional.empty() : Optional.of(Duration.between(detected, at));
     }
 
     void forget(String policy) {

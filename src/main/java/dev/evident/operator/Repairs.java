@@ -123,7 +123,7 @@ final class Repairs {
                 return failed(policy, f, before, written, "written, but " + f.object() + " still does not comply: " + still.reason() + ": " + still.message());
             }
             Result result = after.map(Finding::result).orElse(Result.PASS);
-            drift.remediated(name, f, result);
+            drift.remediated(name, f, result, now).ifPresent(took -> metrics.timeToRemediate(name, f.control(), took));
             metrics.remediation(name, f.control(), true);
             evidence.remediation(name, f, plan, before, written, true, null);
             remediated.computeIfAbsent(name, k -> new ConcurrentHashMap<>()).merge(f.control(), 1L, Long::sum);

@@ -108,7 +108,7 @@ class RepairsTest {
 
     private PolicyEvaluation evaluate() {
         PolicyEvaluation evaluation = engine.evaluate(policy, new OverlaySnapshot(InMemorySnapshot.of(clock.instant(), cluster), recentWrites));
-        drift.update("net", evaluation.specHash(), evaluation.findings());
+        drift.update("net", evaluation.specHash(), evaluation.findings(), clock.instant());
         return evaluation;
     }
 
@@ -138,6 +138,7 @@ class RepairsTest {
         assertThat(outcome.failed()).isZero();
         assertThat(writes).containsExactly("apply create NetworkPolicy web/evident-default-deny denying [Ingress]");
         assertThat(remediations("success")).isEqualTo(1);
+        assertThat(registry.find(EvidentMetrics.TIME_TO_REMEDIATE).tag("control", "NET-001").timer().count()).isEqualTo(1);
         assertThat(repairs.remediated("net")).containsEntry("NET-001", 1L);
         assertThat(evidenceLines()).filteredOn(l -> l.contains("\"type\":\"remediation\"")).singleElement()
                 .satisfies(l -> assertThat(l).contains("success"));
