@@ -51,20 +51,20 @@ public class EvidentMetrics {
      * Every metric the operator exports, by its Prometheus name (counters with their _total suffix), with
      * its labels: what alert rules and dashboards are checked against.
      */
-    public static final Map<String, List<String>> PROMETHEUS_CATALOGUE = withEvidence(Map.of(
-            "evident_control_findings", List.of("policy", "control", "type", "criterion", "result"),
-            "evident_compliance_score", List.of("policy"),
-            "evident_drift_detected_total", List.of("policy", "control"),
-            "evident_new_violations_total", List.of("policy", "control"),
-            "evident_remediations_total", List.of("policy", "control", "outcome"),
-            "evident_remediations_pending", List.of("policy"),
-            "evident_last_evaluation_timestamp_seconds", List.of("policy"),
-            "evident_policy_valid", List.of("policy"),
+    public static final Map<String, List<String>> PROMETHEUS_CATALOGUE = withEvidence(Map.ofEntries(
+            Map.entry("evident_control_findings", List.of("policy", "control", "type", "criterion", "result")),
+            Map.entry("evident_compliance_score", List.of("policy")),
+            Map.entry("evident_drift_detected_total", List.of("policy", "control")),
+            Map.entry("evident_new_violations_total", List.of("policy", "control")),
+            Map.entry("evident_remediations_total", List.of("policy", "control", "outcome")),
+            Map.entry("evident_remediations_pending", List.of("policy")),
+            Map.entry("evident_last_evaluation_timestamp_seconds", List.of("policy")),
+            Map.entry("evident_policy_valid", List.of("policy")),
             // A histogram: buckets, count, sum and the largest value seen recently.
-            "evident_remediation_duration_seconds_bucket", List.of("policy", "control", "le"),
-            "evident_remediation_duration_seconds_count", List.of("policy", "control"),
-            "evident_remediation_duration_seconds_sum", List.of("policy", "control"),
-            "evident_remediation_duration_seconds_max", List.of("policy", "control")));
+            Map.entry("evident_remediation_duration_seconds_bucket", List.of("policy", "control", "le")),
+            Map.entry("evident_remediation_duration_seconds_count", List.of("policy", "control")),
+            Map.entry("evident_remediation_duration_seconds_sum", List.of("policy", "control")),
+            Map.entry("evident_remediation_duration_seconds_max", List.of("policy", "control"))));
 
     private static Map<String, List<String>> withEvidence(Map<String, List<String>> core) {
         Map<String, List<String>> all = new HashMap<>(core);
