@@ -87,7 +87,12 @@ public class EvidenceRecorder {
         if (log == null && enabled) {
             log = EvidenceLog.openDirectory(directory, clock, settings);
             state = Files.isDirectory(directory) && !EvidenceFiles.segments(directory).isEmpty() ? RecordedState.of(directory) : new RecordedState();
-            log.onWritten(r -> MIRROR.info(r.line()));
+            log.onWritten(r -> {
+                MIRROR.info(r.line());
+                if (RecordTypes.CHECKPOINT.equals(r.type())) {
+                    publishCheckpoint(r);
+                }
+            });
             log.warnings().forEach(LOG::warn);
             metrics.bind(log, () -> signing);
             loadSigningKey();
@@ -103,6 +108,33 @@ public class EvidenceRecorder {
         }
         return log;
     }
+
+    /**
+     * Publishes a checkpoint outside the log as well (besides the stdout mirror): an Event on the operator's
+     * namespace, so that whoever keeps the cluster's Events (or an event exporter) holds a copy of the chain
+     * head that a rewrite of the log's volume cannot reach.
+     */
+    private void publishCheckpoint(EvidenceRecord checkpoint) {
+        String now = java.time.format.DateTimeFormatter.ISO_INSTANT.format(clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        try {
+            client.v1().events().inNamespace(namespace.name()).resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                    .withNewMetadata().withNamespace(namespace.name()).withGenerateName("evident-evidence-checkpoint-")
+                    .addToLabels(dev.evident.engine.Labels.MANAGED_BY, dev.evident.engine.Labels.MANAGED_BY_VALUE).endMetadata()
+                    .withNewInvolvedObject().withApiVersion("v1").withKind("Namespace").withName(namespace.name()).endInvolvedObject()
+                    .withType("Normal").withReason("EvidenceCheckpoint")
+                    .withMessage(checkpoint.line())
+                    .withNewSource().withComponent("evident").endSource().withReportingComponent("evident")
+                    .withFirstTimestamp(now).withLastTimestamp(now).withCount(1)
+                    .build()).create();
+        } catch (RuntimeException e) {
+            if (!checkpointEventFailed) {
+                LOG.warnf("could not publish evidence checkpoint %d as an Event (it is on stdout): %s", checkpoint.seq(), e.getMessage());
+                checkpointEventFailed = true;
+            }
+        }
+    }
+
+    private boolean checkpointEventFailed;
 
     private void loadSigningKey() {
         String why;
