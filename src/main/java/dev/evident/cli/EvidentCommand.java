@@ -2,7 +2,6 @@ package dev.evident.cli;
 
 import java.io.InputStream;
 import java.time.Clock;
-import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,12 +9,13 @@ import picocli.CommandLine.Command;
 @Command(name = "evident",
         mixinStandardHelpOptions = true,
         versionProvider = EvidentCommand.Version.class,
-        description = "SOC 2 controls as code. Without a subcommand the jar runs the Kubernetes operator.",
+        description = "SOC 2 controls as code. Started without arguments, the jar runs the Kubernetes operator.",
         subcommands = CommandLine.HelpCommand.class)
 public final class EvidentCommand implements Runnable {
     /** Exit code for an unexpected failure of Evident itself, kept apart from 1 (violations) and 2 (bad input). */
     public static final int EXIT_INTERNAL_ERROR = 3;
-    private static final Set<String> TOP_LEVEL_OPTIONS = Set.of("-h", "--help", "-V", "--version");
+    /** Printed as it is when memory runs out: building a message then could fail too. */
+    private static final String OUT_OF_MEMORY = "evident: out of memory; give the JVM more heap (java -Xmx...) or audit fewer objects at once";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -32,6 +32,15 @@ public final class EvidentCommand implements Runnable {
     public static CommandLine commandLine(InputStream stdin, Clock clock) {
         CommandLine cli = new CommandLine(new EvidentCommand())
                 .addSubcommand(new AuditCommand(stdin, clock));
+        cli.setParameterExceptionHandler((e, args) -> {
+            CommandLine commandLine = e.getCommandLine();
+            String suggestion = e instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()
+                    ? " (did you mean " + String.join(" or ", u.getSuggestions()) + "?)" : "";
+            commandLine.getErr().println(commandLine.getCommandName() + ": " + Text.escape(e.getMessage()) + suggestion
+                    + "; see " + commandLine.getCommandSpec().qualifiedName() + " --help");
+            commandLine.getErr().flush();
+            return CommandLine.ExitCode.USAGE;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof InputException) {
                 commandLine.getErr().println(e.getMessage());
@@ -46,13 +55,28 @@ public final class EvidentCommand implements Runnable {
         return cli;
     }
 
-    /** Whether the arguments ask for a CLI subcommand (or help) rather than the operator. */
+    /**
+     * Whether the command line, not the operator, handles these arguments: any argument at all. Only a start
+     * without arguments (as the container runs it) starts the operator, so that a typo ({@code audti}) is a
+     * usage error instead of an operator retrying an API server forever.
+     */
     public static boolean handles(String... args) {
-        if (args.length == 0) {
-            return false;
+        return args.length > 0;
+    }
+
+    /** Runs the command line: its exit code, 3 with one line on stderr when memory or stack runs out. */
+    public static int execute(CommandLine cli, String... args) {
+        try {
+            return cli.execute(args);
+        } catch (OutOfMemoryError e) {
+            cli.getErr().println(OUT_OF_MEMORY);
+            cli.getErr().flush();
+            return EXIT_INTERNAL_ERROR;
+        } catch (StackOverflowError e) {
+            cli.getErr().println("evident: input nested too deeply for the stack; give the JVM a larger stack (java -Xss...)");
+            cli.getErr().flush();
+            return EXIT_INTERNAL_ERROR;
         }
-        return TOP_LEVEL_OPTIONS.contains(args[0])
-                || commandLine(InputStream.nullInputStream(), Clock.systemUTC()).getSubcommands().containsKey(args[0]);
     }
 
     static final class Version implements CommandLine.IVersionProvider {

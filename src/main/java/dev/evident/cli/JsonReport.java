@@ -15,7 +15,15 @@ import java.util.List;
 final class JsonReport {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    record Document(AuditReport.Totals summary, List<Policy> policies, List<FindingJson> findings) {
+    record Document(Summary summary, List<Policy> policies, List<FindingJson> findings) {
+    }
+
+    /** Counts by result, and notEvaluated: inputs that could not be evaluated (each named on stderr). */
+    record Summary(long pass, long fail, long excepted, long notApplicable, long error, long notEvaluated) {
+        static Summary of(AuditReport report) {
+            AuditReport.Totals t = report.totals();
+            return new Summary(t.pass(), t.fail(), t.excepted(), t.notApplicable(), t.error(), report.notEvaluated());
+        }
     }
 
     record Policy(String name, String specHash, Mode mode, double score, String source) {
@@ -44,7 +52,7 @@ final class JsonReport {
             }
         }
         try {
-            out.println(MAPPER.writeValueAsString(new Document(report.totals(), policies, findings)));
+            out.println(MAPPER.writeValueAsString(new Document(Summary.of(report), policies, findings)));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
