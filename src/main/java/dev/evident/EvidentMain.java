@@ -15,7 +15,7 @@ public class EvidentMain {
 
     public static void main(String... args) {
         if (EvidentCommand.handles(args)) {
-            System.exit(EvidentCommand.execute(EvidentCommand.commandLine(System.in, Clock.systemUTC()), args));
+            System.exit(EvidentCommand.execute(EvidentCommand.commandLine(EvidentCommand.stdin(), Clock.systemUTC()), args));
         }
         Quarkus.run(args);
     }

@@ -22,18 +22,22 @@ final class DecodingReader extends Reader {
     private final CharsetDecoder decoder;
     private final ByteBuffer bytes = ByteBuffer.allocate(64 * 1024);
     private final CharBuffer chars = CharBuffer.allocate(64 * 1024);
+    private long maxLine;
     private boolean eof;
     private int lines;
+    private long column;
 
-    private DecodingReader(String source, InputStream in, Charset charset) {
+    private DecodingReader(String source, InputStream in, Charset charset, long maxLine) {
         this.source = source;
+        this.maxLine = maxLine;
         this.in = in;
         this.decoder = charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         bytes.flip();
         chars.flip();
     }
 
-    static DecodingReader of(String source, InputStream raw) throws IOException {
+    /** @param maxLine the longest line accepted, in characters, checked as it is read (fail fast), or 0 for any */
+    static DecodingReader of(String source, InputStream raw, long maxLine) throws IOException {
         PushbackInputStream in = new PushbackInputStream(raw, 4);
         byte[] head = new byte[4];
         int n = in.readNBytes(head, 0, 4);
@@ -53,7 +57,12 @@ final class DecodingReader extends Reader {
             charset = StandardCharsets.UTF_16LE;
         }
         in.unread(head, skip, n - skip);
-        return new DecodingReader(source, in, charset);
+        return new DecodingReader(source, in, charset, maxLine);
+    }
+
+    /** Lifts the line limit (JSON found where either could be). */
+    void unlimitedLines() {
+        maxLine = 0;
     }
 
     @Override
@@ -90,6 +99,10 @@ final class DecodingReader extends Reader {
         for (int i = 0; i < chars.position(); i++) {
             if (decoded[i] == '\n') {
                 lines++;
+                column = 0;
+            } else if (++column > maxLine && maxLine > 0) {
+                throw new InputException(source + ":" + (lines + 1) + ": line longer than " + maxLine + " characters; "
+                        + ManifestReader.MAX_VALUE_DESCRIPTION);
             }
         }
         if (result.isError()) {

@@ -1,6 +1,9 @@
 package dev.evident.cli;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -62,6 +65,28 @@ public final class EvidentCommand implements Runnable {
      */
     public static boolean handles(String... args) {
         return args.length > 0;
+    }
+
+    /**
+     * The process's stdin, or a stream that reports it closed: started with stdin closed ({@code <&-}), the
+     * JVM reuses descriptor 0 for a file of its own (the runtime image, a jar), which must not be read as input.
+     */
+    public static InputStream stdin() {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/0")).toString();
+            String javaHome = Path.of(System.getProperty("java.home")).toRealPath().toString();
+            if (target.startsWith(javaHome + "/") || target.endsWith(".jar")) {
+                return new InputStream() {
+                    @Override
+                    public int read() throws IOException {
+                        throw new IOException("stdin is closed");
+                    }
+                };
+            }
+        } catch (IOException | RuntimeException e) {
+            // no /proc (not Linux): stdin as it is
+        }
+        return System.in;
     }
 
     /** Runs the command line: its exit code, 3 with one line on stderr when memory or stack runs out. */

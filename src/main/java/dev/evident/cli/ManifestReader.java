@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
@@ -35,6 +34,11 @@ public final class ManifestReader {
     /** The API server refuses requests over 3 MiB; no value of a real object comes near. */
     static final int MAX_VALUE_CHARS = 4 * 1024 * 1024;
     static final String MAX_VALUE_DESCRIPTION = "values are limited to 4 MiB (the API server refuses objects over 3 MiB)";
+    /**
+     * The longest YAML line read, checked as the text is decoded so that a huge line fails at once (the YAML
+     * scanner slows down on long lines). JSON is not limited by line: a minified API response is one line.
+     */
+    static final int MAX_LINE_CHARS = MAX_VALUE_CHARS + 64 * 1024;
     private static final List<String> EXTENSIONS = List.of(".yaml", ".yml", ".json");
 
     /** What a parser hands over: the items of a top-level List as they complete, then each document. */
@@ -133,8 +137,12 @@ public final class ManifestReader {
 
     /** @param json true for JSON, false for YAML, null to tell by the first character */
     static void parse(String source, InputStream in, Boolean json, Consumer<Manifest> sink) {
-        try (Reader reader = new BufferedReader(DecodingReader.of(source, in), 64 * 1024)) {
+        try (DecodingReader decoding = DecodingReader.of(source, in, json == Boolean.TRUE ? 0 : MAX_LINE_CHARS);
+             BufferedReader reader = new BufferedReader(decoding, 64 * 1024)) {
             boolean asJson = json != null ? json : startsLikeJson(reader);
+            if (asJson) {
+                decoding.unlimitedLines();
+            }
             Unpacker unpacker = new Unpacker(source, sink);
             if (asJson) {
                 JsonSource.read(source, reader, unpacker);
@@ -146,7 +154,7 @@ public final class ManifestReader {
         }
     }
 
-    private static boolean startsLikeJson(Reader reader) throws IOException {
+    private static boolean startsLikeJson(BufferedReader reader) throws IOException {
         reader.mark(64 * 1024);
         try {
             for (int i = 0; i < 64 * 1024; i++) {

@@ -41,6 +41,8 @@ final class YamlSource {
     /** Nodes that aliases may add to a document by expansion. */
     static final int MAX_ALIAS_EXPANSION = 1_000_000;
 
+    /** The scanner copies its window for every token longer than it: a large window keeps long values linear. */
+    private static final int BUFFER_CHARS = 1 << 20;
     private static final String TAG = "tag:yaml.org,2002:";
     private static final Pattern INT = Pattern.compile("[-+]?(0|[1-9][0-9]*)");
     private static final Pattern FLOAT = Pattern.compile("[-+]?(\\.[0-9]+|[0-9]+\\.[0-9]*|[0-9]+(?=[eE]))([eE][-+]?[0-9]+)?");
@@ -80,7 +82,8 @@ final class YamlSource {
     }
 
     private void read(Reader reader) {
-        LoadSettings settings = LoadSettings.builder().setLabel(source).setCodePointLimit(MAX_CODE_POINTS).setUseMarks(true).build();
+        LoadSettings settings = LoadSettings.builder().setLabel(source).setCodePointLimit(MAX_CODE_POINTS).setUseMarks(true)
+                .setBufferSize(BUFFER_CHARS).build();
         Parser parser = new ParserImpl(settings, new StreamReader(settings, reader));
         TreeBuilder builder = null;
         Map<String, JsonNode> anchors = new HashMap<>();
