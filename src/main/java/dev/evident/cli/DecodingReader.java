@@ -14,7 +14,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Bytes to characters as YAML defines the encoding: a byte order mark (UTF-8, UTF-16) or, without one,
- * UTF-16 recognised by its zero bytes, else UTF-8. Invalid bytes are an error naming the line they are on.
+ * UTF-16 recognised by its zero bytes, else UTF-8. Invalid bytes, characters YAML does not allow and
+ * over-long lines are errors naming the line they are on, found as the text is decoded.
  */
 final class DecodingReader extends Reader {
     private final String source;
@@ -60,8 +61,8 @@ final class DecodingReader extends Reader {
         return new DecodingReader(source, in, charset, maxLine);
     }
 
-    /** Lifts the line limit (JSON found where either could be). */
-    void unlimitedLines() {
+    /** JSON found where either could be: no line limit, and JSON's own rules for characters. */
+    void asJson() {
         maxLine = 0;
     }
 
@@ -100,9 +101,15 @@ final class DecodingReader extends Reader {
             if (decoded[i] == '\n') {
                 lines++;
                 column = 0;
-            } else if (++column > maxLine && maxLine > 0) {
-                throw new InputException(source + ":" + (lines + 1) + ": line longer than " + maxLine + " characters; "
-                        + ManifestReader.MAX_VALUE_DESCRIPTION);
+            } else if (maxLine > 0) {
+                if (++column > maxLine) {
+                    throw new InputException(source + ":" + (lines + 1) + ": line longer than " + maxLine + " characters; "
+                            + ManifestReader.MAX_VALUE_DESCRIPTION);
+                }
+                if (!isYamlPrintable(decoded[i])) {
+                    throw new InputException(source + ":" + (lines + 1) + ": character U+" + String.format("%04X", (int) decoded[i])
+                            + " is not allowed in YAML (control characters must be escaped in a double-quoted string)");
+                }
             }
         }
         if (result.isError()) {
@@ -111,6 +118,11 @@ final class DecodingReader extends Reader {
         }
         chars.flip();
         return true;
+    }
+
+    /** YAML's printable set (surrogates pass: they form the characters above U+FFFF). */
+    private static boolean isYamlPrintable(char c) {
+        return c >= 0x20 && c < 0x7f || c == '\t' || c == '\r' || c == 0x85 || c >= 0xa0 && c != 0xfffe && c != 0xffff;
     }
 
     @Override

@@ -141,7 +141,7 @@ public final class ManifestReader {
              BufferedReader reader = new BufferedReader(decoding, 64 * 1024)) {
             boolean asJson = json != null ? json : startsLikeJson(reader);
             if (asJson) {
-                decoding.unlimitedLines();
+                decoding.asJson();
             }
             Unpacker unpacker = new Unpacker(source, sink);
             if (asJson) {

@@ -42,7 +42,7 @@ public final class ObjectDecoder {
             "networking.k8s.io/v1beta1", "networking.k8s.io/v1",
             "storage.k8s.io/v1beta1", "storage.k8s.io/v1");
 
-    private final KubernetesSerialization serialization = new KubernetesSerialization(strict(new ObjectMapper()), true);
+    private final KubernetesSerialization serialization = new KubernetesSerialization(strict(new ObjectMapper()), false);
     private final ObjectMapper policies = strict(JsonMapper.builder().disable(MapperFeature.ALLOW_COERCION_OF_SCALARS).build())
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     /** kind -> apiVersion -> class, for the kinds the controls read. */

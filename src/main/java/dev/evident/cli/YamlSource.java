@@ -179,7 +179,7 @@ final class YamlSource {
             throw new InputException(source + ":" + mark.map(m -> m.getLine() + 1).orElse(documentLine) + ": "
                     + Text.escape(context + e.getProblem()));
         } catch (YamlEngineException e) {
-            throw new InputException(source + ": " + Text.escape(String.valueOf(e.getMessage())));
+            throw new InputException(source + ":" + Math.max(1, documentLine) + ": " + Text.escape(String.valueOf(e.getMessage())));
         }
     }
 
