@@ -52,8 +52,11 @@ final class JsonReport {
             }
         }
         try {
-            out.println(MAPPER.writeValueAsString(new Document(Summary.of(report), policies, findings)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // written as it is serialised: the report of a large cluster is never one string in memory
+            MAPPER.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                    .writeValue(out, new Document(Summary.of(report), policies, findings));
+            out.println();
+        } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);
         }
     }
