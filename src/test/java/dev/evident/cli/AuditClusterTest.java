@@ -137,8 +137,7 @@ class AuditClusterTest {
         assertEquals(2, run.exitCode(), run::toString);
         assertTrue(run.err().startsWith(wrong + ": current-context 'b' names no context in the kubeconfig"), run::toString);
 
-        Path broken = Cli.write(dir, "broken-kubeconfig", "clusters: [
-");
+        Path broken = Cli.write(dir, "broken-kubeconfig", "clusters: [\n");
         System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, broken.toString());
         run = Cli.run("audit", "--policy", "examples/policies", "--cluster");
         assertEquals(2, run.exitCode(), run::toString);
