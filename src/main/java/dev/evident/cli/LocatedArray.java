@@ -30,14 +30,4 @@ final class LocatedArray extends ArrayNode {
     int lineOf(int index) {
         return index >= 0 && index < size() ? itemLines[index] : line;
     }
-
-    @Override
-    public boolean equals(Object o) {
-        return super.equals(o);
-    }
-
-    @Override
-    public int hashCode() {
-        return super.hashCode();
-    }
 }

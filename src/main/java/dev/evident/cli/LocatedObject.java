@@ -33,14 +33,4 @@ final class LocatedObject extends ObjectNode {
         Integer at = has(key) ? keyLines.get(key) : null;
         return at == null ? line : at;
     }
-
-    @Override
-    public boolean equals(Object o) {
-        return super.equals(o);
-    }
-
-    @Override
-    public int hashCode() {
-        return super.hashCode();
-    }
 }

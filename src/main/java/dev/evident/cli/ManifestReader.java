@@ -204,9 +204,11 @@ public final class ManifestReader {
                 unpack(manifest, sink);
                 return;
             }
-            if (manifest.kind() == null || !manifest.kind().endsWith("List")) {
-                throw new InputException(manifest.where() + ": document has items but kind " + Text.escape(String.valueOf(manifest.kind()))
-                        + " is not a List kind");
+            if (manifest.kind() == null) {
+                throw new InputException(manifest.where() + ": a List without kind (cut short?): its items were read, its kind never came");
+            }
+            if (!manifest.kind().endsWith("List")) {
+                throw new InputException(manifest.where() + ": document has items but kind " + Text.escape(manifest.kind()) + " is not a List kind");
             }
         }
 

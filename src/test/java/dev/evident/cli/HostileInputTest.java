@@ -133,6 +133,17 @@ class HostileInputTest {
     }
 
     @Test
+    void aListCutShortIsAnErrorNotAPartialAudit() {
+        String export = "apiVersion: v1\nitems:\n- " + namespace("a", "restricted").replace("\n", "\n  ").strip() + "\n- "
+                + defaultDeny("a").replace("\n", "\n  ").strip() + "\nkind: List\nmetadata: {resourceVersion: \"\"}\n";
+        Cli whole = audit(export);
+        assertThat(whole.exitCode()).as(whole.toString()).isZero();
+        assertInputError(audit(export.substring(0, export.indexOf("kind: List"))), "in.yaml:1: a List without kind (cut short?)");
+        Cli inItem = audit(export.substring(0, export.indexOf("policyTypes")));
+        assertThat(inItem.exitCode()).as(inItem.toString()).isEqualTo(2);
+    }
+
+    @Test
     void documentsThatLookLikePoliciesAreErrors() {
         String bad = policy("good", "Audit") + "---\napiVersion: evident.dev/v1alpha1\nkind: ControlPolicies\nmetadata: {name: typo}\n";
         Cli run = Cli.run("audit", "--policy", write(dir, "p.yaml", bad).toString(),
