@@ -187,8 +187,14 @@ public final class ObjectDecoder {
             detail = "unknown field";
         } else if (mapping instanceof InvalidFormatException || mapping instanceof MismatchedInputException) {
             detail = expected(mapping) + (value == null ? "" : ", got " + shown(value));
+        } else if (mapping instanceof com.fasterxml.jackson.databind.exc.ValueInstantiationException v
+                && v.getType().getRawClass() == io.fabric8.kubernetes.api.model.IntOrString.class) {
+            detail = "must be a number or a string" + (value == null ? "" : ", got " + shown(value));
         } else {
-            detail = mapping.getOriginalMessage().lines().findFirst().orElse("invalid value");
+            // Jackson's own words name Java types: keep only what the user can act on
+            String message = mapping.getOriginalMessage().lines().findFirst().orElse("invalid value");
+            detail = (message.contains("`") || message.contains("Exception") ? "invalid value" : message.replaceAll("\\.$", ""))
+                    + (value == null ? "" : ", got " + shown(value));
         }
         return manifest.where(path.toString()) + ": " + Text.escape(what) + ": " + Text.escape(path.toString()) + ": " + Text.escape(detail);
     }

@@ -114,6 +114,25 @@ class HostileInputTest {
     }
 
     @Test
+    void wrongTypesAreNamedInTheUsersWordsWithoutJavaTypes() {
+        assertInputError(audit("""
+                apiVersion: networking.k8s.io/v1
+                kind: NetworkPolicy
+                metadata: {name: p, namespace: a}
+                spec:
+                  podSelector: {}
+                  egress:
+                  - ports:
+                    - port: true
+                """), "in.yaml:8: NetworkPolicy p: spec.egress[0].ports[0].port: must be a number or a string, got true");
+        Cli quantity = audit("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: c, namespace: a}\n"
+                + "spec: {resources: {requests: {storage: [1]}}}\n");
+        assertThat(quantity.exitCode()).isEqualTo(2);
+        assertThat(quantity.err()).startsWith(dir.resolve("in.yaml") + ":4: PersistentVolumeClaim c: spec.resources.requests.storage: ")
+                .doesNotContain("io.fabric8", "`");
+    }
+
+    @Test
     void scalarLabelValueOfASelectorStaysAString() {
         Path selecting = write(dir, "sel.yaml", """
                 apiVersion: evident.dev/v1alpha1
