@@ -160,6 +160,13 @@ public final class AuditCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new InputException(String.join(System.lineSeparator(), problems));
         }
+        for (AuditReport.Audited a : audited) {
+            if (a.evaluation().nothingJudged()) {
+                spec.commandLine().getErr().println("evident: " + a.source().where() + ": policy " + Text.escape(a.name())
+                        + " judged no object (NothingSelected): its namespaceSelector and excludedNamespaces select no namespace in the input, "
+                        + "or nothing selected is applicable; this is not evidence of compliance");
+            }
+        }
         reportNotEvaluated(notEvaluated, assumed);
         AuditReport report = new AuditReport(audited, notEvaluated.size());
         PrintWriter out = spec.commandLine().getOut();

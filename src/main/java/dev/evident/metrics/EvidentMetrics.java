@@ -70,7 +70,9 @@ public class EvidentMetrics {
     public synchronized void recordEvaluation(PolicyEvaluation evaluation, Instant evaluatedAt, int pendingRemediations) {
         String policy = evaluation.policy();
         Map<Meter.Id, Double> values = new HashMap<>();
-        put(values, SCORE, Tags.of("policy", policy), evaluation.valid() ? evaluation.score() : Double.NaN);
+        if (evaluation.valid() && evaluation.score() != null) {
+            put(values, SCORE, Tags.of("policy", policy), evaluation.score());
+        }
         put(values, LAST_EVALUATION, Tags.of("policy", policy), evaluatedAt.toEpochMilli() / 1000.0);
         put(values, VALID, Tags.of("policy", policy), evaluation.valid() ? 1 : 0);
         put(values, PENDING, Tags.of("policy", policy), pendingRemediations);
@@ -95,11 +97,17 @@ public class EvidentMetrics {
         });
     }
 
-    /** Drops every gauge of a deleted policy. Counters stay: they are the history. */
+    /**
+     * Drops every series of a deleted policy, counters included: Prometheus keeps their history, and a
+     * counter still exported for a policy that is gone would claim it is still watched.
+     */
     public synchronized void forget(String policy) {
         Map<Meter.Id, AtomicReference<Double>> owned = gaugesByPolicy.remove(policy);
         if (owned != null) {
             owned.keySet().forEach(registry::remove);
+        }
+        for (String counter : List.of(DRIFT, NEW_VIOLATIONS, REMEDIATIONS)) {
+            registry.find(counter).tag("policy", policy).counters().forEach(registry::remove);
         }
     }
 

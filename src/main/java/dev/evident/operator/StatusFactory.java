@@ -94,7 +94,11 @@ final class StatusFactory {
                 ? condition(previous, policy, READY, "True", "Evaluated", evaluation.controls().size() + " controls evaluated")
                 : condition(previous, policy, READY, "False", "ControlError", errors + " findings could not be evaluated; see violations and Events");
         Condition compliant;
-        if (failures.isEmpty()) {
+        if (evaluation.nothingJudged()) {
+            compliant = condition(previous, policy, COMPLIANT, "Unknown", "NothingSelected",
+                    "no object was judged: the namespaceSelector and excludedNamespaces select no namespace, or nothing selected is applicable; "
+                            + "an empty selection is not evidence of compliance");
+        } else if (failures.isEmpty()) {
             compliant = condition(previous, policy, COMPLIANT, "True", "NoViolations", "all selected objects comply");
         } else if (outcome.failed() > 0) {
             compliant = condition(previous, policy, COMPLIANT, "False", "RemediationFailed",
