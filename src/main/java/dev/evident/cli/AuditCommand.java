@@ -2,6 +2,8 @@ package dev.evident.cli;
 
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.engine.ControlCatalog;
+import dev.evident.engine.ControlEvaluation;
+import dev.evident.engine.Finding;
 import dev.evident.engine.Engine;
 import dev.evident.engine.InMemorySnapshot;
 import dev.evident.engine.PolicyEvaluation;
@@ -18,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import picocli.CommandLine;
@@ -39,6 +42,8 @@ import picocli.CommandLine.Option;
             "2:bad input: unreadable or malformed file, invalid policy, bad option, cluster not reachable",
             "3:internal error"})
 public final class AuditCommand implements Callable<Integer> {
+    /** Lines of "not evaluated" on stderr before the rest is only counted. */
+    private static final int MAX_NOTES = 50;
 
     /** Output formats. */
     public enum Format {
@@ -88,6 +93,10 @@ public final class AuditCommand implements Callable<Integer> {
             description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format output;
 
+    @Option(names = {"--namespace", "-n"}, paramLabel = "<name>",
+            description = "Namespace of objects that carry none, as kubectl apply -n (default: default).")
+    String namespace;
+
     @Option(names = "--now", converter = Rfc3339.class, paramLabel = "<RFC3339 time>",
             description = "Evaluation time (default: now).")
     Instant now;
@@ -112,14 +121,26 @@ public final class AuditCommand implements Callable<Integer> {
         ControlCatalog catalog = ControlCatalog.standard();
         ManifestReader reader = new ManifestReader(stdin);
         ObjectDecoder decoder = new ObjectDecoder(catalog.reads());
-        List<Manifest> policyManifests = reader.read(policy).stream().filter(ObjectDecoder::isPolicy).toList();
-        if (policyManifests.isEmpty()) {
-            throw new InputException(policy + ": no ControlPolicy (apiVersion " + ControlPolicy.API_VERSION + ") found");
-        }
+        List<String> notEvaluated = new ArrayList<>();
+        List<Manifest> policyManifests = readPolicies(reader, notEvaluated);
         List<ControlPolicy> policies = policyManifests.stream().map(decoder::policy).toList();
-        List<HasMetadata> objects = source.cluster
-                ? ClusterReader.fromKubeconfig().read(catalog.reads())
-                : decoder.objects(reader.read(source.resources));
+
+        List<HasMetadata> objects;
+        Set<String> assumed = Set.of();
+        if (source.cluster) {
+            objects = ClusterReader.fromKubeconfig().read(catalog.reads());
+        } else {
+            Inventory inventory = new Inventory(decoder, namespace);
+            reader.read(source.resources, inventory);
+            notEvaluated.addAll(reader.notRead());
+            if (inventory.clusterObjects() == 0) {
+                throw new InputException((ManifestReader.STDIN.equals(source.resources) ? ManifestReader.STDIN_NAME : source.resources)
+                        + ": no Kubernetes objects to audit (the input is empty, or holds only comments, empty documents or ControlPolicies)");
+            }
+            notEvaluated.addAll(inventory.notEvaluated());
+            objects = inventory.objects();
+            assumed = inventory.assumedNamespaces();
+        }
 
         InMemorySnapshot snapshot = InMemorySnapshot.of(now != null ? now : clock.instant(), objects);
         Engine engine = new Engine(catalog, null);
@@ -128,14 +149,15 @@ public final class AuditCommand implements Callable<Integer> {
         Map<String, Manifest> byName = new HashMap<>();
         for (int i = 0; i < policies.size(); i++) {
             Manifest manifest = policyManifests.get(i);
-            PolicyEvaluation evaluation = engine.evaluate(policies.get(i), snapshot);
+            PolicyEvaluation evaluation = withAssumedNamespaces(engine.evaluate(policies.get(i), snapshot), assumed);
             for (String problem : evaluation.problems()) {
                 String field = problem.substring(0, Math.max(0, problem.indexOf(':')));
-                problems.add(manifest.where(field) + ": policy " + evaluation.policy() + ": " + problem);
+                problems.add(manifest.where(field) + ": policy " + Text.escape(evaluation.policy()) + ": " + Text.escape(problem));
             }
             Manifest first = evaluation.policy() == null ? null : byName.putIfAbsent(evaluation.policy(), manifest);
             if (first != null) {
-                problems.add(manifest.where("metadata.name") + ": policy " + evaluation.policy() + ": metadata.name: duplicate (also " + first.where() + ")");
+                problems.add(manifest.where("metadata.name") + ": policy " + Text.escape(evaluation.policy())
+                        + ": metadata.name: duplicate (also " + first.where() + ")");
             }
             audited.add(new AuditReport.Audited(manifest, policies.get(i), evaluation));
         }
@@ -144,19 +166,79 @@ public final class AuditCommand implements Callable<Integer> {
         }
         for (AuditReport.Audited a : audited) {
             if (a.evaluation().nothingJudged()) {
-                spec.commandLine().getErr().println("evident: " + a.source().where() + ": policy " + a.name()
+                spec.commandLine().getErr().println("evident: " + a.source().where() + ": policy " + Text.escape(a.name())
                         + " judged no object (NothingSelected): its namespaceSelector and excludedNamespaces select no namespace in the input, "
                         + "or nothing selected is applicable; this is not evidence of compliance");
             }
         }
         spec.commandLine().getErr().flush();
-        AuditReport report = new AuditReport(audited);
-        if (evidenceLog != null) { // issue 10: the run's evidence records
+        reportNotEvaluated(notEvaluated, assumed);
+        AuditReport report = new AuditReport(audited, notEvaluated.size());
+        if (evidenceLog != null) {
             EvidenceOption.append(evidenceLog, clock, snapshot.now(), policies, audited.stream().map(AuditReport.Audited::evaluation).toList());
         }
         PrintWriter out = spec.commandLine().getOut();
         output.writer.accept(report, out);
         out.flush();
         return report.hasProblems() ? 1 : 0;
+    }
+
+    /** Every ControlPolicy under --policy; a document that resembles one but is not is an error, anything else is named. */
+    private List<Manifest> readPolicies(ManifestReader reader, List<String> notEvaluated) {
+        List<Manifest> policies = new ArrayList<>();
+        reader.read(policy, manifest -> {
+            if (ObjectDecoder.isPolicy(manifest)) {
+                policies.add(manifest);
+            } else if (ObjectDecoder.looksLikePolicy(manifest)) {
+                throw new InputException(manifest.where("kind") + ": kind " + Text.escape(manifest.kind()) + " apiVersion "
+                        + Text.escape(manifest.apiVersion()) + " is not a policy this build reads (kind " + ControlPolicy.KIND
+                        + ", apiVersion " + ControlPolicy.API_VERSION + ")");
+            } else {
+                notEvaluated.add(manifest.where() + ": " + Text.escape(manifest.kind()) + " " + Text.escape(String.valueOf(manifest.name()))
+                        + " under --policy is not a ControlPolicy; not read");
+            }
+        });
+        notEvaluated.addAll(reader.notRead());
+        reader.notRead().clear();
+        if (policies.isEmpty()) {
+            throw new InputException(policy + ": no ControlPolicy (apiVersion " + ControlPolicy.API_VERSION + ") found");
+        }
+        return policies;
+    }
+
+    /** Namespace-level findings on a namespace absent from the input say so: its labels were not known. */
+    private static PolicyEvaluation withAssumedNamespaces(PolicyEvaluation evaluation, Set<String> assumed) {
+        if (assumed.isEmpty() || !evaluation.valid()) {
+            return evaluation;
+        }
+        List<ControlEvaluation> controls = new ArrayList<>();
+        for (ControlEvaluation control : evaluation.controls()) {
+            List<Finding> findings = new ArrayList<>();
+            for (Finding f : control.findings()) {
+                boolean onAssumed = "Namespace".equals(f.object().kind()) && assumed.contains(f.object().name());
+                findings.add(!onAssumed ? f : new Finding(f.policy(), f.control(), f.type(), f.criteria(), f.object(), f.result(),
+                        f.reason(), f.message() + " (Namespace " + f.object().name() + " is not in the input: taken as existing, with no labels)",
+                        f.remediation()));
+            }
+            controls.add(new ControlEvaluation(control.id(), control.type(), control.mode(), control.criteria(), findings));
+        }
+        return new PolicyEvaluation(evaluation.policy(), evaluation.specHash(), evaluation.problems(), controls);
+    }
+
+    private void reportNotEvaluated(List<String> notEvaluated, Set<String> assumed) {
+        PrintWriter err = spec.commandLine().getErr();
+        int shown = 0;
+        for (String line : notEvaluated) {
+            if (shown++ == MAX_NOTES) {
+                err.println("evident: ... and " + (notEvaluated.size() - MAX_NOTES) + " more not evaluated");
+                break;
+            }
+            err.println("evident: " + line);
+        }
+        if (!assumed.isEmpty()) {
+            err.println("evident: namespaces named by objects but not in the input, taken as existing with no labels: "
+                    + Text.escape(String.join(", ", assumed)));
+        }
+        err.flush();
     }
 }

@@ -8,8 +8,11 @@ import dev.evident.engine.Result;
 import java.util.Collection;
 import java.util.List;
 
-/** What an audit found: each policy with the file it came from and its evaluation. */
-public record AuditReport(List<Audited> policies) {
+/**
+ * What an audit found: each policy with the file it came from and its evaluation, and how many inputs
+ * could not be evaluated (each named on stderr).
+ */
+public record AuditReport(List<Audited> policies, int notEvaluated) {
 
     public record Audited(Manifest source, ControlPolicy policy, PolicyEvaluation evaluation) {
         public String name() {

@@ -25,6 +25,10 @@ import java.util.List;
 public final class ClusterReader {
     static final int TIMEOUT_MILLIS = 10_000;
     private static final long PAGE_SIZE = 500;
+    /** 2000 pages of 500: a million objects of one kind, far beyond any real cluster; a server that never ends its list is not. */
+    static final int MAX_PAGES = 2000;
+    /** The whole listing, so that a slow-dripping server cannot hold a CI job forever. */
+    static final long MAX_LIST_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(10);
 
     private final Config config;
 
@@ -43,19 +47,23 @@ public final class ClusterReader {
             throw new InputException("--cluster: no kubeconfig found (looked for " + String.join(", ", files)
                     + "); set KUBECONFIG or use --resources with exported manifests");
         }
+        if (!inCluster) {
+            Kubeconfig.check(files);
+        }
         try {
             return new ClusterReader(Config.autoConfigure(null));
         } catch (RuntimeException e) {
-            throw new InputException("--cluster: cannot load kubeconfig: " + e.getMessage());
+            throw new InputException("--cluster: cannot load kubeconfig " + String.join(", ", files) + ": " + Text.escape(e.getMessage()));
         }
     }
 
     public List<HasMetadata> read(Collection<Read> reads) {
         List<HasMetadata> objects = new ArrayList<>();
+        long deadline = System.nanoTime() + MAX_LIST_NANOS;
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
             for (Read read : reads) {
                 try {
-                    list(client, read, read.kind()).forEach(o -> objects.add(ObjectDecoder.withoutSecretData(o)));
+                    list(client, read, read.kind(), deadline).forEach(o -> objects.add(ObjectDecoder.withoutSecretData(o)));
                 } catch (KubernetesClientException e) {
                     throw new InputException("--cluster " + config.getMasterUrl() + ": cannot list "
                             + read.kind().getSimpleName() + (read.namespace() == null ? "" : " in namespace " + read.namespace())
@@ -66,7 +74,7 @@ public final class ClusterReader {
         return objects;
     }
 
-    private static <T extends HasMetadata> List<T> list(KubernetesClient client, Read read, Class<T> kind) {
+    private <T extends HasMetadata> List<T> list(KubernetesClient client, Read read, Class<T> kind, long deadline) {
         MixedOperation<T, KubernetesResourceList<T>, Resource<T>> resources = client.resources(kind);
         Listable<KubernetesResourceList<T>> listable =
                 read.namespace() == null ? resources.inAnyNamespace() : resources.inNamespace(read.namespace());
@@ -76,14 +84,22 @@ public final class ClusterReader {
                 .withLimit(PAGE_SIZE)
                 .build();
         List<T> items = new ArrayList<>();
-        String next;
-        do {
+        String next = null;
+        for (int pages = 1; ; pages++) {
             KubernetesResourceList<T> page = listable.list(options);
             items.addAll(page.getItems());
+            String previous = next;
             next = page.getMetadata() == null ? null : page.getMetadata().getContinue();
+            if (next == null || next.isEmpty()) {
+                return items;
+            }
+            if (next.equals(previous) || pages >= MAX_PAGES || System.nanoTime() - deadline > 0) {
+                throw new InputException("--cluster " + config.getMasterUrl() + ": listing " + kind.getSimpleName() + " did not end after "
+                        + pages + " pages of " + PAGE_SIZE + (next.equals(previous) ? " (the server repeats the same continue token)"
+                        : pages >= MAX_PAGES ? " (more than " + MAX_PAGES + " pages)" : " and " + MAX_LIST_NANOS / 60_000_000_000L + " minutes"));
+            }
             options.setContinue(next);
-        } while (next != null && !next.isEmpty());
-        return items;
+        }
     }
 
     private static String describe(KubernetesClientException e) {

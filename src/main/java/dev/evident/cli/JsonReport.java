@@ -15,7 +15,15 @@ import java.util.List;
 final class JsonReport {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    record Document(AuditReport.Totals summary, List<Policy> policies, List<FindingJson> findings) {
+    record Document(Summary summary, List<Policy> policies, List<FindingJson> findings) {
+    }
+
+    /** Counts by result, and notEvaluated: inputs that could not be evaluated (each named on stderr). */
+    record Summary(long pass, long fail, long excepted, long notApplicable, long error, long notEvaluated) {
+        static Summary of(AuditReport report) {
+            AuditReport.Totals t = report.totals();
+            return new Summary(t.pass(), t.fail(), t.excepted(), t.notApplicable(), t.error(), report.notEvaluated());
+        }
     }
 
     /** score: null when nothing passed or failed; compliant: True, False, or Unknown when nothing was judged (NothingSelected). */
@@ -46,8 +54,11 @@ final class JsonReport {
             }
         }
         try {
-            out.println(MAPPER.writeValueAsString(new Document(report.totals(), policies, findings)));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            // written as it is serialised: the report of a large cluster is never one string in memory
+            MAPPER.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                    .writeValue(out, new Document(Summary.of(report), policies, findings));
+            out.println();
+        } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);
         }
     }

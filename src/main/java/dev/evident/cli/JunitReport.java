@@ -31,7 +31,7 @@ final class JunitReport {
             for (AuditReport.Audited policy : report.policies()) {
                 xml.writeCharacters("\n  ");
                 xml.writeStartElement("testsuite");
-                xml.writeAttribute("name", clean(policy.name()));
+                xml.writeAttribute("name", clean(Text.escape(policy.name())));
                 counts(xml, policy.evaluation().findings());
                 xml.writeCharacters("\n    ");
                 xml.writeStartElement("properties");
@@ -90,18 +90,18 @@ final class JunitReport {
         } else {
             xml.writeStartElement("testcase");
         }
-        xml.writeAttribute("classname", clean(f.policy() + "." + f.control()));
-        xml.writeAttribute("name", clean(name));
+        xml.writeAttribute("classname", clean(Text.escape(f.policy() + "." + f.control())));
+        xml.writeAttribute("name", clean(Text.escape(name)));
         if (element == null) {
             return;
         }
         xml.writeCharacters("\n      ");
         xml.writeStartElement(element);
-        xml.writeAttribute("message", clean(f.result().wire() + ": " + f.reason() + ": " + f.message()));
+        xml.writeAttribute("message", clean(Text.escape(f.result().wire() + ": " + f.reason() + ": " + f.message())));
         if (f.result() != Result.NOT_APPLICABLE && f.result() != Result.EXCEPTED) {
             xml.writeAttribute("type", clean(f.reason()));
         }
-        xml.writeCharacters(clean(f.message() + "\ncriteria: " + String.join(", ", f.criteria())
+        xml.writeCharacters(clean(Text.escape(f.message()) + "\ncriteria: " + String.join(", ", f.criteria())
                 + (f.remediation() == null ? "" : "\nremediation: " + f.remediation().summary())));
         xml.writeEndElement();
         xml.writeCharacters("\n    ");

@@ -24,8 +24,9 @@ final class TableReport {
         List<String[]> rows = new ArrayList<>();
         rows.add(HEADER);
         for (Finding f : report.findings()) {
-            rows.add(new String[] {f.policy(), f.control(), f.result().wire(),
-                    f.object().namespace() == null ? "-" : f.object().namespace(), f.object().kind(), f.object().name(), f.reason()});
+            rows.add(new String[] {Text.escape(f.policy()), Text.escape(f.control()), f.result().wire(),
+                    f.object().namespace() == null ? "-" : Text.escape(f.object().namespace()), Text.escape(f.object().kind()),
+                    Text.escape(f.object().name()), Text.escape(f.reason())});
         }
         if (rows.size() == 1) {
             out.println("No findings: the policies selected no objects.");
@@ -38,7 +39,8 @@ final class TableReport {
         }
         out.println();
         out.println("Total: " + report.policies().size() + " " + (report.policies().size() == 1 ? "policy" : "policies") + ", "
-                + report.totals().all() + " findings: " + report.totals());
+                + report.totals().all() + " findings: " + report.totals()
+                + (report.notEvaluated() == 0 ? "" : "; " + report.notEvaluated() + " not evaluated (named on stderr)"));
     }
 
     private static void printAligned(List<String[]> rows, PrintWriter out) {
@@ -62,7 +64,7 @@ final class TableReport {
         String score = evaluation.nothingJudged() ? "nothing selected (no object judged: not evidence of compliance)"
                 : evaluation.score() == null ? "no score (nothing passed or failed)"
                 : String.format(Locale.ROOT, "score %.1f%%", evaluation.score());
-        out.printf(Locale.ROOT, "Policy %s (%s mode): %s, %s%n", policy.name(), policy.mode(), score,
+        out.printf(Locale.ROOT, "Policy %s (%s mode): %s, %s%n", Text.escape(policy.name()), policy.mode(), score,
                 AuditReport.Totals.of(evaluation.findings()));
         List<String> plan = new ArrayList<>();
         long repairableInAudit = 0;
@@ -72,8 +74,8 @@ final class TableReport {
                     continue;
                 }
                 if (control.mode() == Mode.Enforce) {
-                    plan.add(String.format("  %-10s %s: %s", control.id(), f.object(),
-                            f.remediation() == null ? "not remediated automatically (" + f.reason() + "); fix by hand" : f.remediation().summary()));
+                    plan.add(Text.escape(String.format("  %-10s %s: %s", control.id(), f.object(),
+                            f.remediation() == null ? "not remediated automatically (" + f.reason() + "); fix by hand" : f.remediation().summary())));
                 } else if (f.remediation() != null) {
                     repairableInAudit++;
                 }

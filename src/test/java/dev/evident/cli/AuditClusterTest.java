@@ -102,6 +102,49 @@ class AuditClusterTest {
     }
 
     @Test
+    void aListThatNeverEndsIsBadInputNotAHang() {
+        server = new KubernetesMockServer(false);
+        server.init();
+        io.fabric8.kubernetes.api.model.NamespaceList endless = new io.fabric8.kubernetes.api.model.NamespaceListBuilder()
+                .withNewMetadata().withContinue("again").endMetadata().build();
+        server.expect().get().withPath("/api/v1/namespaces?limit=500").andReturn(200, endless).always();
+        server.expect().get().withPath("/api/v1/namespaces?continue=again&limit=500").andReturn(200, endless).always();
+        useKubeconfig(server.url("/"));
+
+        Cli run = Cli.run("audit", "--policy", "examples/policies", "--cluster");
+
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().contains("listing Namespace did not end after 2 pages of 500 (the server repeats the same continue token)"), run::toString);
+    }
+
+    @Test
+    void emptyKubeconfigOrMissingContextNamesTheFile() {
+        Path empty = Cli.write(dir, "empty-kubeconfig", "");
+        System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, empty.toString());
+        Cli run = Cli.run("audit", "--policy", "examples/policies", "--cluster");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().startsWith(empty + ": kubeconfig has no current-context"), run::toString);
+
+        Path wrong = Cli.write(dir, "wrong-kubeconfig", """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: a, cluster: {server: "https://127.0.0.1:1"}}]
+                contexts: [{name: a, context: {cluster: a}}]
+                current-context: b
+                """);
+        System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, wrong.toString());
+        run = Cli.run("audit", "--policy", "examples/policies", "--cluster");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().startsWith(wrong + ": current-context 'b' names no context in the kubeconfig"), run::toString);
+
+        Path broken = Cli.write(dir, "broken-kubeconfig", "clusters: [\n");
+        System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, broken.toString());
+        run = Cli.run("audit", "--policy", "examples/policies", "--cluster");
+        assertEquals(2, run.exitCode(), run::toString);
+        assertTrue(run.err().startsWith(broken + ": not a valid kubeconfig"), run::toString);
+    }
+
+    @Test
     void unreachableClusterIsBadInput() throws Exception {
         int closedPort;
         try (ServerSocket socket = new ServerSocket(0)) {

@@ -31,13 +31,14 @@ class AuditOutputTest {
         assertEquals(Set.of("summary", "policies", "findings"), fieldNames(json));
 
         JsonNode summary = json.get("summary");
-        assertEquals(Set.of("pass", "fail", "excepted", "notApplicable", "error"), fieldNames(summary));
+        assertEquals(Set.of("pass", "fail", "excepted", "notApplicable", "error", "notEvaluated"), fieldNames(summary));
         assertTrue(summary.get("pass").isIntegralNumber());
         assertEquals(10, summary.get("pass").asInt());
         assertEquals(19, summary.get("fail").asInt());
         assertEquals(0, summary.get("excepted").asInt());
         assertEquals(2, summary.get("notApplicable").asInt());
         assertEquals(0, summary.get("error").asInt());
+        assertEquals(0, summary.get("notEvaluated").asInt());
 
         JsonNode policy = json.get("policies").get(0);
         assertEquals("soc2-baseline", policy.get("name").asText());
@@ -78,7 +79,7 @@ class AuditOutputTest {
         JsonReport.write(ReportFixtures.reportWithEveryResult("p"), new PrintWriter(out));
 
         JsonNode json = new ObjectMapper().readTree(out.toString());
-        assertEquals("{\"pass\":1,\"fail\":1,\"excepted\":1,\"notApplicable\":1,\"error\":1}", json.get("summary").toString());
+        assertEquals("{\"pass\":1,\"fail\":1,\"excepted\":1,\"notApplicable\":1,\"error\":1,\"notEvaluated\":0}", json.get("summary").toString());
         JsonNode clusterScoped = json.get("findings").get(4);
         assertTrue(clusterScoped.has("namespace") && clusterScoped.get("namespace").isNull(), clusterScoped::toString);
         assertEquals("Enforce", clusterScoped.get("mode").asText());

@@ -27,7 +27,7 @@ record Cli(int exitCode, String out, String err) {
         CommandLine cli = EvidentCommand.commandLine(in, Clock.fixed(NOW, ZoneOffset.UTC));
         cli.setOut(new PrintWriter(out));
         cli.setErr(new PrintWriter(err));
-        int code = cli.execute(args);
+        int code = EvidentCommand.execute(cli, args);
         return new Cli(code, out.toString(), err.toString());
     }
 

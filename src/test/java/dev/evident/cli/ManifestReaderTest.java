@@ -25,6 +25,10 @@ class ManifestReaderTest {
     private final ManifestReader reader = new ManifestReader(InputStream.nullInputStream());
     private final ObjectDecoder decoder = new ObjectDecoder(ControlCatalog.standard().reads());
 
+    private List<HasMetadata> objects(List<Manifest> manifests) {
+        return manifests.stream().map(decoder::object).map(ObjectDecoder.Decoded::object).filter(java.util.Objects::nonNull).toList();
+    }
+
     @Test
     void listKindsAreUnpackedWithTheLineOfEachItem() {
         Path file = write(dir, "list.yaml", """
@@ -43,7 +47,7 @@ class ManifestReaderTest {
         List<Manifest> manifests = reader.read(file.toString());
 
         assertEquals(List.of(file + ":4", file + ":7"), manifests.stream().map(Manifest::where).toList());
-        List<HasMetadata> objects = decoder.objects(manifests);
+        List<HasMetadata> objects = objects(manifests);
         assertInstanceOf(Namespace.class, objects.get(0));
         assertInstanceOf(NetworkPolicy.class, objects.get(1));
     }
@@ -55,7 +59,7 @@ class ManifestReaderTest {
                   {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "a"}}
                 ]}
                 """);
-        assertEquals("a", decoder.objects(reader.read(dir.toString())).get(0).getMetadata().getName());
+        assertEquals("a", objects(reader.read(dir.toString())).get(0).getMetadata().getName());
     }
 
     @Test
@@ -66,7 +70,7 @@ class ManifestReaderTest {
         write(dir, "notes.txt", "not: [yaml");
         write(dir, "c/README.md", "# nothing");
 
-        List<String> names = decoder.objects(reader.read(dir.toString())).stream().map(o -> o.getMetadata().getName()).toList();
+        List<String> names = objects(reader.read(dir.toString())).stream().map(o -> o.getMetadata().getName()).toList();
 
         assertEquals(List.of("first", "ja", "z"), names);
     }
@@ -80,7 +84,7 @@ class ManifestReaderTest {
                 ---
                 """ + namespace("a", null));
 
-        assertEquals(List.of("a"), decoder.objects(reader.read(file.toString())).stream().map(o -> o.getMetadata().getName()).toList());
+        assertEquals(List.of("a"), objects(reader.read(file.toString())).stream().map(o -> o.getMetadata().getName()).toList());
     }
 
     @Test
@@ -97,7 +101,7 @@ class ManifestReaderTest {
                 stringData: {password: hunter2}
                 """);
 
-        Secret secret = (Secret) decoder.objects(reader.read(file.toString())).get(0);
+        Secret secret = (Secret) objects(reader.read(file.toString())).get(0);
 
         assertEquals("kubernetes.io/tls", secret.getType());
         assertNull(secret.getData());
@@ -116,7 +120,7 @@ class ManifestReaderTest {
                   policyTypes: {Ingress: true}
                 """);
 
-        InputException e = assertThrows(InputException.class, () -> decoder.objects(reader.read(file.toString())));
+        InputException e = assertThrows(InputException.class, () -> objects(reader.read(file.toString())));
         assertEquals(file + ":6: NetworkPolicy p: spec.policyTypes:", e.getMessage().substring(0, e.getMessage().indexOf("policyTypes:") + 12));
     }
 

@@ -10,7 +10,6 @@ import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Result;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.List;
-import java.util.Map;
 
 /** Reports built by hand, for results the standard controls do not produce on the demo data. */
 final class ReportFixtures {
@@ -29,8 +28,8 @@ final class ReportFixtures {
         policy.setSpec(new ControlPolicySpec());
         PolicyEvaluation evaluation = new PolicyEvaluation(policyName, "sha256:00",
                 List.of(), List.of(new ControlEvaluation("X-1", "Fixture", Mode.Enforce, List.of("CC6.1"), findings)));
-        Manifest source = new Manifest("fixture.yaml", 1, null, Map.of(), "");
-        return new AuditReport(List.of(new AuditReport.Audited(source, policy, evaluation)));
+        Manifest source = new Manifest("fixture.yaml", 1, null);
+        return new AuditReport(List.of(new AuditReport.Audited(source, policy, evaluation)), 0);
     }
 
     private static Finding finding(String policy, ObjectRef object, Result result, String reason, String message) {
