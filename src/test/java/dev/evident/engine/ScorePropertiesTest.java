@@ -11,7 +11,7 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.RepetitionInfo;
 
 /** Property: the score is the share of passes among judged findings, whatever the mix (seeded, repeatable). */
-class ScoreProperties {
+class ScorePropertiesTest {
 
     @RepeatedTest(200)
     void scoreIsTheShareOfPassesAmongJudgedFindings(RepetitionInfo repetition) {
