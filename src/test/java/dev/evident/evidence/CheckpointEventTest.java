@@ -8,15 +8,13 @@ import dev.evident.engine.Fixtures;
 import dev.evident.operator.OperatorNamespace;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import dev.evident.testing.CrudApiServer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Checkpoints are published outside the log: on stdout and as an Event in the operator's namespace. */
 class CheckpointEventTest {
+    private CrudApiServer api;
     private KubernetesMockServer server;
     private KubernetesClient client;
     @TempDir
@@ -32,16 +31,14 @@ class CheckpointEventTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
-        server.init();
-        client = server.createClient();
+        api = CrudApiServer.start();
+        server = api.server;
+        client = api.client;
     }
 
     @AfterEach
     void stop() {
-        client.close();
-        server.destroy();
+        api.close();
     }
 
     @Test

@@ -5,17 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import dev.evident.testing.CrudApiServer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.MockWebServer;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class EventRecorderTest {
+    private CrudApiServer api;
     private KubernetesMockServer server;
     private KubernetesClient client;
     private final RemediationBudgetTest.ManualClock clock = new RemediationBudgetTest.ManualClock();
@@ -24,10 +23,9 @@ class EventRecorderTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
-        server.init();
-        client = server.createClient();
+        api = CrudApiServer.start();
+        server = api.server;
+        client = api.client;
         recorder = new EventRecorder(client, clock);
         policy.getMetadata().setName("p");
         policy.getMetadata().setUid("uid-1");
@@ -35,8 +33,7 @@ class EventRecorderTest {
 
     @AfterEach
     void stop() {
-        client.close();
-        server.destroy();
+        api.close();
     }
 
     private List<Event> events() {

@@ -25,14 +25,12 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import dev.evident.testing.CrudApiServer;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.fabric8.mockwebserver.MockWebServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  * another manager added (which the mock server cannot show; OperatorIT shows it on a real API server).
  */
 class RepairsTest {
+    private CrudApiServer api;
     private KubernetesMockServer server;
     private KubernetesClient client;
     private final RemediationBudgetTest.ManualClock clock = new RemediationBudgetTest.ManualClock();
@@ -64,10 +63,9 @@ class RepairsTest {
 
     @BeforeEach
     void start() {
-        server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of()), false);
-        server.init();
-        client = server.createClient();
+        api = CrudApiServer.start();
+        server = api.server;
+        client = api.client;
         policy.getMetadata().setUid("uid-net");
         Remediator stub = new Remediator(client, true) {
             @Override
@@ -91,8 +89,7 @@ class RepairsTest {
 
     @AfterEach
     void stop() {
-        client.close();
-        server.destroy();
+        api.close();
     }
 
     private static HasMetadata withVersion(HasMetadata o, String version) {
