@@ -55,6 +55,15 @@ public final class RbacLeastPrivilege implements Control {
     public static final String UNAUTHENTICATED_GROUP = "system:unauthenticated";
     private static final Set<String> SUBJECT_KINDS = Set.of("User", "Group", "ServiceAccount");
     private static final Set<String> POWERFUL_VERBS = Set.of("escalate", "bind", "impersonate");
+    /**
+     * API groups whose resources give power over the cluster: secrets, pods and workloads, RBAC, admission
+     * webhooks, certificates, CRDs, API services, network and disruption policies. {@code *} verbs on
+     * {@code *} resources counts only in these (or in {@code *}): a rule limited to other groups, such as
+     * KEDA's on external.metrics.k8s.io, is not powerful.
+     */
+    public static final Set<String> SENSITIVE_API_GROUPS = Set.of("*", "", "apps", "batch", "extensions", "policy",
+            "rbac.authorization.k8s.io", "admissionregistration.k8s.io", "certificates.k8s.io", "apiextensions.k8s.io",
+            "apiregistration.k8s.io", "authentication.k8s.io", "networking.k8s.io", "storage.k8s.io");
     private static final Set<String> POWERFUL_VERB_TARGETS = Set.of(
             "roles", "clusterroles", "users", "groups", "serviceaccounts", "uids", "userextras");
 
@@ -133,13 +142,22 @@ public final class RbacLeastPrivilege implements Control {
         }
     }
 
-    /** What the bound role grants: why it is powerful (null when not), and whether the role was found. */
-    private record Grant(String role, String powerful, boolean found) {
+    /**
+     * What the bound role grants: why it is powerful (null when not), and whether the role was found.
+     * invalid says why the roleRef cannot be bound at all (null when it can).
+     */
+    private record Grant(String role, String powerful, boolean found, String invalid) {
+        Grant(String role, String powerful, boolean found) {
+            this(role, powerful, found, null);
+        }
     }
 
     private Finding evaluate(ControlContext ctx, RbacLeastPrivilegeSpec settings, Binding binding) {
         ObjectRef ref = ObjectRef.of(binding.object());
         Grant grant = grant(ctx, binding);
+        if (grant.invalid() != null) {
+            return ctx.notApplicable(ref, "InvalidRoleRef", grant.invalid());
+        }
         List<Subject> anonymous = settings.isForbidAnonymous()
                 ? binding.subjects().stream().filter(RbacLeastPrivilege::isAnonymous).toList() : List.of();
         List<Subject> unlisted = grant.powerful() == null ? List.of()
@@ -203,6 +221,12 @@ public final class RbacLeastPrivilege implements Control {
         }
         String kind = roleRef.getKind() == null ? "ClusterRole" : roleRef.getKind();
         String role = kind + " " + roleRef.getName();
+        boolean clusterBinding = binding.object() instanceof ClusterRoleBinding;
+        if (clusterBinding && !"ClusterRole".equals(kind) || !"ClusterRole".equals(kind) && !"Role".equals(kind)) {
+            return new Grant(role, null, false, binding.describe() + " refers to " + role + ", but a "
+                    + (clusterBinding ? "ClusterRoleBinding can only refer to a ClusterRole" : "RoleBinding only to a Role or ClusterRole")
+                    + ": the API server rejects it, so it grants nothing");
+        }
         Optional<List<PolicyRule>> rules = "Role".equals(kind)
                 ? ctx.snapshot().get(Role.class, binding.namespace(), roleRef.getName()).map(Role::getRules)
                 : ctx.snapshot().get(ClusterRole.class, null, roleRef.getName()).map(ClusterRole::getRules);
@@ -229,7 +253,10 @@ public final class RbacLeastPrivilege implements Control {
         List<String> verbs = rule.getVerbs() == null ? List.of() : rule.getVerbs();
         List<String> resources = rule.getResources() == null ? List.of() : rule.getResources();
         if (verbs.contains("*") && resources.contains("*")) {
-            return "* verbs on * resources";
+            List<String> sensitive = sensitiveGroups(rule);
+            if (!sensitive.isEmpty()) {
+                return "* verbs on * resources in API groups " + sensitive;
+            }
         }
         for (String verb : verbs) {
             if (POWERFUL_VERBS.contains(verb)) {
@@ -244,6 +271,16 @@ public final class RbacLeastPrivilege implements Control {
             }
         }
         return null;
+    }
+
+    /**
+     * The rule's API groups that hold sensitive resources. A rule without apiGroups (which the API server
+     * rejects) is judged as if it named the core group, so that a manifest cannot pass by leaving them out.
+     */
+    static List<String> sensitiveGroups(PolicyRule rule) {
+        List<String> groups = rule.getApiGroups() == null || rule.getApiGroups().isEmpty() ? List.of("") : rule.getApiGroups();
+        return groups.stream().filter(g -> g == null || SENSITIVE_API_GROUPS.contains(g))
+                .map(g -> g == null || g.isEmpty() ? "\"\" (core)" : g).distinct().toList();
     }
 
     private static boolean isAnonymous(Subject s) {

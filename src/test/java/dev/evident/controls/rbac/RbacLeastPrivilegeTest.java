@@ -230,6 +230,67 @@ class RbacLeastPrivilegeTest {
         assertTrue(findings.get(1).message().contains("judged on its name only"), findings.get(1).message());
     }
 
+    // --- roleRef kinds (issue 7 item 9) --------------------------------------------------------------
+
+    private static ClusterRoleBinding crbToRole(String name, String role, Subject... subjects) {
+        return new ClusterRoleBindingBuilder(crb(name, role, subjects)).editRoleRef().withKind("Role").endRoleRef().build();
+    }
+
+    @Test
+    void clusterRoleBindingToRoleGrantsNothingWhicheverRoleComesFirst() {
+        Role powerful = role("web", "ops", List.of("*"), List.of("*"));
+        Role harmless = role("payments", "ops", List.of("get"), List.of("pods"));
+        ClusterRoleBinding binding = crbToRole("ops", "ops", user("alice"), user("system:anonymous"));
+        for (List<HasMetadata> order : List.of(List.<HasMetadata>of(powerful, harmless, binding), List.<HasMetadata>of(harmless, powerful, binding))) {
+            Finding f = only(defaults(), order.toArray(HasMetadata[]::new));
+            assertEquals(Result.NOT_APPLICABLE, f.result(), f::message);
+            assertEquals("InvalidRoleRef", f.reason());
+            assertTrue(f.message().contains("ClusterRoleBinding can only refer to a ClusterRole"), f.message());
+            assertNull(f.remediation());
+        }
+    }
+
+    @Test
+    void roleBindingToAnUnknownRoleKindGrantsNothing() {
+        Finding f = only(defaults(), clusterAdmin(), rb("web", "odd", "Clusterrole", "cluster-admin", user("alice")));
+        assertEquals(Result.NOT_APPLICABLE, f.result());
+        assertEquals("InvalidRoleRef", f.reason());
+    }
+
+    // --- wildcards judged per API group (issue 7 item 10) -----------------------------------------------
+
+    private static ClusterRole clusterRoleInGroups(String name, List<String> groups, List<String> verbs, List<String> resources) {
+        return new ClusterRoleBuilder().withNewMetadata().withName(name).endMetadata()
+                .withRules(new PolicyRuleBuilder().withApiGroups(groups).withVerbs(verbs).withResources(resources).build()).build();
+    }
+
+    @Test
+    void wildcardOnAGroupWithoutSensitiveResourcesIsNotPowerful() {
+        // KEDA's real ClusterRole keda-external-metrics-reader.
+        Finding f = only(defaults(), clusterRoleInGroups("keda-external-metrics-reader", List.of("external.metrics.k8s.io"), List.of("*"), List.of("*")),
+                crb("keda-hpa", "keda-external-metrics-reader", sa("kube-system", "horizontal-pod-autoscaler"), user("carol")));
+        assertEquals(Result.PASS, f.result(), f::message);
+        assertEquals("NoPowerfulGrant", f.reason());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "apps", "batch", "rbac.authorization.k8s.io", "admissionregistration.k8s.io",
+            "certificates.k8s.io", "apiextensions.k8s.io", "*"})
+    void wildcardOnASensitiveGroupIsPowerful(String group) {
+        Finding f = only(defaults(), clusterRoleInGroups("all-of-group", List.of("metrics.k8s.io", group), List.of("*"), List.of("*")),
+                crb("b", "all-of-group", user("carol")));
+        assertEquals(Result.FAIL, f.result(), f::message);
+        assertTrue(f.message().contains("* verbs on * resources"), f.message());
+    }
+
+    @Test
+    void wildcardRuleWithoutApiGroupsIsJudgedAsCore() {
+        ClusterRole noGroups = new ClusterRoleBuilder().withNewMetadata().withName("no-groups").endMetadata()
+                .withRules(new PolicyRuleBuilder().withVerbs("*").withResources("*").build()).build();
+        Finding f = only(defaults(), noGroups, crb("b", "no-groups", user("carol")));
+        assertEquals(Result.FAIL, f.result(), f::message);
+    }
+
     // --- anonymous --------------------------------------------------------------------------------------
 
     @Test
