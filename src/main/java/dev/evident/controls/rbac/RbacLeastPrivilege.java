@@ -22,13 +22,11 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -313,13 +311,34 @@ public final class RbacLeastPrivilege implements Control {
                 && ctx.operatorNamespace().equals(subjectNamespace(s, bindingNamespace));
     }
 
-    /** {@code *} matches any run of characters; everything else matches itself. */
+    /**
+     * {@code *} matches any run of characters; everything else matches itself. Linear in the value for a
+     * given pattern: the literal parts between stars are found leftmost-first, which is always a match if any
+     * exists, so nothing is ever retried (a regex would backtrack exponentially on many stars).
+     */
     static boolean glob(String pattern, String value) {
         if (pattern == null || value == null) {
             return false;
         }
-        String regex = Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*"));
-        return value.matches(regex);
+        String[] parts = pattern.split("\\*", -1);
+        if (parts.length == 1) {
+            return pattern.equals(value);
+        }
+        String first = parts[0];
+        String last = parts[parts.length - 1];
+        if (value.length() < first.length() + last.length() || !value.startsWith(first) || !value.endsWith(last)) {
+            return false;
+        }
+        int from = first.length();
+        int end = value.length() - last.length();
+        for (int i = 1; i < parts.length - 1; i++) {
+            int at = value.indexOf(parts[i], from);
+            if (at < 0 || at + parts[i].length() > end) {
+                return false;
+            }
+            from = at + parts[i].length();
+        }
+        return true;
     }
 
     private static String describe(List<Subject> subjects) {

@@ -4,6 +4,7 @@ import static dev.evident.engine.Fixtures.namespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.evident.api.v1alpha1.ControlSpec;
@@ -26,6 +27,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -415,5 +417,49 @@ class RbacLeastPrivilegeTest {
         assertTrue(RbacLeastPrivilege.glob("a.b", "a.b"));
         assertEquals(false, RbacLeastPrivilege.glob("a.b", "aXb"));
         assertEquals(false, RbacLeastPrivilege.glob("system:*", "masters"));
+        assertTrue(RbacLeastPrivilege.glob("a*b*c", "aXbYbZc"));
+        assertTrue(RbacLeastPrivilege.glob("a*a", "aa"));
+        assertEquals(false, RbacLeastPrivilege.glob("a*a", "a"), "prefix and suffix may not overlap");
+        assertEquals(false, RbacLeastPrivilege.glob("ab*ba", "aba"));
+        assertTrue(RbacLeastPrivilege.glob("**", ""));
+        assertTrue(RbacLeastPrivilege.glob("*.*", "a.b.c"));
+        assertEquals(false, RbacLeastPrivilege.glob("*x*", "abc"));
+        assertTrue(RbacLeastPrivilege.glob("team-*-admins", "team--admins"));
+    }
+
+    /** Issue 8: a backtracking matcher runs for minutes here; the linear one answers at once. */
+    @Test
+    void globWithManyStarsDoesNotBacktrack() {
+        String pattern = "*a*a*a*a*a*a*a*a*a*a*a*c";
+        String name = "a".repeat(65);
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertEquals(false, RbacLeastPrivilege.glob(pattern, name));
+            assertTrue(RbacLeastPrivilege.glob(pattern, name + "c"));
+            assertEquals(false, RbacLeastPrivilege.glob("****b", "a".repeat(200)));
+        });
+        ControlSpec spec = spec(s -> s.getAllowedSubjects().add(new SubjectRef("User", null, pattern)));
+        Finding f = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> only(spec, clusterAdmin(), crb("a", "cluster-admin", user(name))));
+        assertEquals(Result.FAIL, f.result());
+    }
+
+    /** The linear matcher agrees with a plain regex on random short patterns and values. */
+    @Test
+    void globAgreesWithRegexOnRandomInputs() {
+        java.util.Random random = new java.util.Random(20261124);
+        for (int i = 0; i < 20_000; i++) {
+            String pattern = randomString(random, "ab*", 6);
+            String value = randomString(random, "ab", 8);
+            String regex = java.util.Arrays.stream(pattern.split("\\*", -1)).map(java.util.regex.Pattern::quote)
+                    .collect(java.util.stream.Collectors.joining(".*"));
+            assertEquals(value.matches(regex), RbacLeastPrivilege.glob(pattern, value), pattern + " vs " + value);
+        }
+    }
+
+    private static String randomString(java.util.Random random, String alphabet, int maxLength) {
+        StringBuilder b = new StringBuilder();
+        for (int n = random.nextInt(maxLength + 1); n > 0; n--) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 }
