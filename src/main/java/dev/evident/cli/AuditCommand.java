@@ -44,7 +44,8 @@ public final class AuditCommand implements Callable<Integer> {
     public enum Format {
         table(TableReport::write),
         json(JsonReport::write),
-        junit(JunitReport::write);
+        junit(JunitReport::write),
+        accessReview(AccessReviewReport::write) { @Override public String toString() { return "access-review"; } };
 
         private final BiConsumer<AuditReport, PrintWriter> writer;
 
@@ -84,7 +85,7 @@ public final class AuditCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--output", defaultValue = "table", paramLabel = "table|json|junit",
+    @Option(names = "--output", defaultValue = "table", paramLabel = "table|json|junit|access-review",
             description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format output;
 
@@ -138,7 +139,7 @@ public final class AuditCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new InputException(String.join(System.lineSeparator(), problems));
         }
-        AuditReport report = new AuditReport(audited);
+        AuditReport report = new AuditReport(audited, snapshot);
         PrintWriter out = spec.commandLine().getOut();
         output.writer.accept(report, out);
         out.flush();

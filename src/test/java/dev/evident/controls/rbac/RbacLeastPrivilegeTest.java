@@ -116,7 +116,7 @@ class RbacLeastPrivilegeTest {
     void clusterAdminViaClusterRoleBindingToUnlistedUserFails() {
         Finding f = only(defaults(), clusterAdmin(), crb("alice-admin", "cluster-admin", user("alice")));
         assertEquals(Result.FAIL, f.result());
-        assertEquals("PowerfulGrant", f.reason());
+        assertEquals("ClusterAdminGrant", f.reason());
         assertEquals(new ObjectRef("ClusterRoleBinding", null, "alice-admin"), f.object());
         assertTrue(f.message().contains("User alice"), f.message());
         assertTrue(f.message().contains("report only"), f.message());
@@ -127,7 +127,7 @@ class RbacLeastPrivilegeTest {
     void clusterAdminViaRoleBindingFails() {
         Finding f = only(defaults(), clusterAdmin(), rb("payments", "ops-admin", "ClusterRole", "cluster-admin", group("ops")));
         assertEquals(Result.FAIL, f.result());
-        assertEquals("PowerfulGrant", f.reason());
+        assertEquals("ClusterAdminGrant", f.reason());
         assertEquals(new ObjectRef("RoleBinding", "payments", "ops-admin"), f.object());
         assertTrue(f.message().contains("Group ops"), f.message());
     }
@@ -206,7 +206,7 @@ class RbacLeastPrivilegeTest {
         Finding f = only(defaults(), role("web", "dangerous", List.of("get", verb), List.of("roles", "users")),
                 rb("web", "dangerous", "Role", "dangerous", user("dave")));
         assertEquals(Result.FAIL, f.result());
-        assertEquals("PowerfulGrant", f.reason());
+        assertEquals("EscalationGrant", f.reason());
         assertTrue(f.message().contains("verb " + verb), f.message());
     }
 
