@@ -1,6 +1,7 @@
 package dev.evident.cli;
 
 import dev.evident.api.v1alpha1.ControlPolicy;
+import dev.evident.controls.StandardControls;
 import dev.evident.engine.ControlCatalog;
 import dev.evident.engine.Engine;
 import dev.evident.engine.InMemorySnapshot;
@@ -106,7 +107,7 @@ public final class AuditCommand implements Callable<Integer> {
         if (ManifestReader.STDIN.equals(policy)) {
             throw new InputException("--policy: stdin (-) is for --resources; give a file or directory");
         }
-        ControlCatalog catalog = ControlCatalog.standard();
+        ControlCatalog catalog = StandardControls.catalog();
         ManifestReader reader = new ManifestReader(stdin);
         ObjectDecoder decoder = new ObjectDecoder(catalog.reads());
         List<Manifest> policyManifests = reader.read(policy).stream().filter(ObjectDecoder::isPolicy).toList();
