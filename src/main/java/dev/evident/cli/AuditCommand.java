@@ -90,6 +90,10 @@ public final class AuditCommand implements Callable<Integer> {
             description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format output;
 
+    @Option(names = "--control-plane-config", paramLabel = "<dir>",
+            description = "The API server's audit policy and encryption configuration files (copied from a control-plane node), checked by AuditLogging and SecretsEncryptionAtRest.")
+    String controlPlaneConfig;
+
     @Option(names = "--now", converter = Rfc3339.class, paramLabel = "<RFC3339 time>",
             description = "Evaluation time (default: now).")
     Instant now;
@@ -118,6 +122,10 @@ public final class AuditCommand implements Callable<Integer> {
         List<HasMetadata> objects = source.cluster
                 ? ClusterReader.fromKubeconfig().read(catalog.reads())
                 : decoder.objects(reader.read(source.resources));
+        if (controlPlaneConfig != null) {
+            objects = new ArrayList<>(objects);
+            objects.addAll(ControlPlaneConfig.read(reader, controlPlaneConfig));
+        }
 
         InMemorySnapshot snapshot = InMemorySnapshot.of(now != null ? now : clock.instant(), objects);
         Engine engine = new Engine(catalog, null);

@@ -1,5 +1,6 @@
 package dev.evident.controls;
 
+import dev.evident.controls.controlplane.AuditLogging;
 import dev.evident.controls.encryption.EncryptedStorage;
 import dev.evident.controls.encryption.IngressTLS;
 import dev.evident.controls.encryption.SecretsEncryptionAtRest;
@@ -25,6 +26,7 @@ public final class StandardControls {
                 new RbacLeastPrivilege(),
                 new EncryptedStorage(),
                 new IngressTLS(),
-                new SecretsEncryptionAtRest()));
+                new SecretsEncryptionAtRest(),
+                new AuditLogging()));
     }
 }

@@ -11,5 +11,6 @@ public enum ControlType {
     RbacLeastPrivilege,
     EncryptedStorage,
     IngressTLS,
-    SecretsEncryptionAtRest
+    SecretsEncryptionAtRest,
+    AuditLogging
 }
