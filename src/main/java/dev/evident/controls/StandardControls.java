@@ -7,6 +7,7 @@ import dev.evident.controls.encryption.SecretsEncryptionAtRest;
 import dev.evident.controls.network.NetworkDefaultDeny;
 import dev.evident.controls.network.PodSecurityLevel;
 import dev.evident.controls.rbac.RbacLeastPrivilege;
+import dev.evident.controls.secrets.SecretsInConfig;
 import dev.evident.engine.ControlCatalog;
 import java.util.List;
 
@@ -27,6 +28,7 @@ public final class StandardControls {
                 new EncryptedStorage(),
                 new IngressTLS(),
                 new SecretsEncryptionAtRest(),
-                new AuditLogging()));
+                new AuditLogging(),
+                new SecretsInConfig()));
     }
 }

@@ -127,6 +127,8 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             @SuppressWarnings("unchecked")
             var store = (io.fabric8.kubernetes.client.informers.cache.ItemStore<R>) (Object) new SecretMetadataStore();
             config.withItemStore(store);
+        } else if (read.slim() != null) {
+            config.withItemStore(new SlimmingStore<R>(read.slim()));
         }
         return new InformerEventSource<>(config.build(), context);
     }

@@ -17,6 +17,7 @@ import java.util.List;
 @ValidationRule(value = "!has(self.ingressTls) || self.type == 'IngressTLS'", message = "ingressTls is only allowed with type IngressTLS")
 @ValidationRule(value = "!has(self.secretsEncryptionAtRest) || self.type == 'SecretsEncryptionAtRest'", message = "secretsEncryptionAtRest is only allowed with type SecretsEncryptionAtRest")
 @ValidationRule(value = "!has(self.auditLogging) || self.type == 'AuditLogging'", message = "auditLogging is only allowed with type AuditLogging")
+@ValidationRule(value = "!has(self.secretsInConfig) || self.type == 'SecretsInConfig'", message = "secretsInConfig is only allowed with type SecretsInConfig")
 public class ControlSpec {
     public static final String ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$";
     public static final String CRITERION_PATTERN = "^(CC|A|C|PI|P)[0-9]+(\\.[0-9]+)*$";
@@ -58,6 +59,9 @@ public class ControlSpec {
     @JsonPropertyDescription("Settings of an AuditLogging control (none yet).")
     private AuditLoggingSpec auditLogging;
 
+    @JsonPropertyDescription("Settings of a SecretsInConfig control.")
+    private SecretsInConfigSpec secretsInConfig;
+
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
     public String getType() { return type; }
@@ -80,4 +84,6 @@ public class ControlSpec {
     public void setSecretsEncryptionAtRest(SecretsEncryptionAtRestSpec secretsEncryptionAtRest) { this.secretsEncryptionAtRest = secretsEncryptionAtRest; }
     public AuditLoggingSpec getAuditLogging() { return auditLogging; }
     public void setAuditLogging(AuditLoggingSpec auditLogging) { this.auditLogging = auditLogging; }
+    public SecretsInConfigSpec getSecretsInConfig() { return secretsInConfig; }
+    public void setSecretsInConfig(SecretsInConfigSpec secretsInConfig) { this.secretsInConfig = secretsInConfig; }
 }

@@ -12,5 +12,6 @@ public enum ControlType {
     EncryptedStorage,
     IngressTLS,
     SecretsEncryptionAtRest,
-    AuditLogging
+    AuditLogging,
+    SecretsInConfig
 }
