@@ -56,6 +56,8 @@ class AuditCommandTest {
         assertRow(run, "soc2-baseline", "TLS-001", "fail", "payments", "Ingress", "checkout", "TlsSecretMissing");
         assertRow(run, "soc2-baseline", "ENC-002", "notApplicable", "-", "Cluster", "kube-apiserver", "ApiServerNotVisible");
         assertRow(run, "soc2-baseline", "CFG-001", "fail", "payments", "Deployment", "ledger", "CredentialsInConfig");
+        assertRow(run, "soc2-baseline", "ENC-001", "fail", "payments", "StatefulSet", "kafka", "RequiredParametersNotMet");
+        assertRow(run, "soc2-baseline", "ENC-001", "fail", "-", "PersistentVolume", "nfs-archive", "NoStorageClass");
         assertTrue(!run.out().contains("correct-horse-battery-staple"), "values are never printed");
         assertTrue(!run.out().contains(" kube-system "), "kube-system is excluded");
         assertTrue(run.out().contains("Hint: 6 failures of Audit-mode controls could be remediated in Enforce mode"), run::toString);

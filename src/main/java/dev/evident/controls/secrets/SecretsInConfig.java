@@ -49,6 +49,8 @@ import java.util.function.UnaryOperator;
  *
  * <p>Live, the operator caches these kinds slimmed ({@link #slim}): names, env names and keys, each value
  * replaced by a marker of its format, so neither whole ConfigMaps nor configuration values sit in memory.
+ * StatefulSets are the exception while EncryptedStorage reads them too (it needs their volumeClaimTemplates, and
+ * two controls' slimming functions do not combine, see {@link Read#union}): they are cached whole.
  */
 public final class SecretsInConfig implements Control {
     public static final String TYPE = "SecretsInConfig";
