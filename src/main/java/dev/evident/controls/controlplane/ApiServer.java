@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 /**
@@ -39,8 +40,16 @@ public final class ApiServer {
         }).toList();
     }
 
-    /** The one finding of a control when no API server pod is visible. */
-    public static Finding notVisible(ControlContext ctx, String what) {
+    /**
+     * One finding per API server pod, or one notApplicable finding when none is visible (a managed control plane:
+     * the provider's attestation of {@code what} belongs in a ControlException).
+     */
+    public static List<Finding> judgeEachPod(ControlContext ctx, String what, BiFunction<ControlContext, Pod, Finding> judge) {
+        List<Finding> findings = pods(ctx.snapshot()).stream().map(p -> judge.apply(ctx, p)).toList();
+        return findings.isEmpty() ? List.of(notVisible(ctx, what)) : findings;
+    }
+
+    private static Finding notVisible(ControlContext ctx, String what) {
         return ctx.notApplicable(new ObjectRef("Cluster", null, Labels.COMPONENT_APISERVER), "ApiServerNotVisible",
                 "no kube-apiserver pod in " + NAMESPACE + " (a managed control plane?): cover this control with a ControlException "
                         + "that cites the provider's attestation of " + what);

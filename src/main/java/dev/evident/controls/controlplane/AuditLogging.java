@@ -61,14 +61,7 @@ public final class AuditLogging implements Control {
 
     @Override
     public List<Finding> evaluate(ControlContext ctx) {
-        List<Finding> findings = new ArrayList<>();
-        for (Pod pod : ApiServer.pods(ctx.snapshot())) {
-            findings.add(evaluate(ctx, pod));
-        }
-        if (findings.isEmpty()) {
-            findings.add(ApiServer.notVisible(ctx, "audit logging"));
-        }
-        return findings;
+        return ApiServer.judgeEachPod(ctx, "audit logging", AuditLogging::evaluate);
     }
 
     private static Finding evaluate(ControlContext ctx, Pod pod) {

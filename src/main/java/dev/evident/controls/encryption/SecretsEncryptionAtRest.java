@@ -10,7 +10,6 @@ import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Read;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -52,14 +51,7 @@ public final class SecretsEncryptionAtRest implements Control {
 
     @Override
     public List<Finding> evaluate(ControlContext ctx) {
-        List<Finding> findings = new ArrayList<>();
-        for (Pod pod : ApiServer.pods(ctx.snapshot())) {
-            findings.add(evaluate(ctx, pod));
-        }
-        if (findings.isEmpty()) {
-            findings.add(ApiServer.notVisible(ctx, "encryption at rest"));
-        }
-        return findings;
+        return ApiServer.judgeEachPod(ctx, "encryption at rest", SecretsEncryptionAtRest::evaluate);
     }
 
     private static Finding evaluate(ControlContext ctx, Pod pod) {

@@ -1,5 +1,9 @@
 package dev.evident.controls.rbac;
 
+import static dev.evident.controls.rbac.RbacFixtures.crb;
+import static dev.evident.controls.rbac.RbacFixtures.group;
+import static dev.evident.controls.rbac.RbacFixtures.sa;
+import static dev.evident.controls.rbac.RbacFixtures.user;
 import static dev.evident.engine.Fixtures.namespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -26,7 +30,6 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
-import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,24 +43,6 @@ class RbacLeastPrivilegeTest {
     private final RbacLeastPrivilege control = new RbacLeastPrivilege();
 
     // --- fixtures -------------------------------------------------------------------------------------
-
-    private static Subject user(String name) {
-        return new SubjectBuilder().withKind("User").withApiGroup("rbac.authorization.k8s.io").withName(name).build();
-    }
-
-    private static Subject group(String name) {
-        return new SubjectBuilder().withKind("Group").withApiGroup("rbac.authorization.k8s.io").withName(name).build();
-    }
-
-    private static Subject sa(String namespace, String name) {
-        return new SubjectBuilder().withKind("ServiceAccount").withNamespace(namespace).withName(name).build();
-    }
-
-    private static ClusterRoleBinding crb(String name, String clusterRole, Subject... subjects) {
-        return new ClusterRoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
-                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(clusterRole).endRoleRef()
-                .withSubjects(subjects).build();
-    }
 
     private static RoleBinding rb(String namespace, String name, String roleKind, String role, Subject... subjects) {
         return new RoleBindingBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()

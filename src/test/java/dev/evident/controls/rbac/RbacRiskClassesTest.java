@@ -1,5 +1,9 @@
 package dev.evident.controls.rbac;
 
+import static dev.evident.controls.rbac.RbacFixtures.crb;
+import static dev.evident.controls.rbac.RbacFixtures.group;
+import static dev.evident.controls.rbac.RbacFixtures.sa;
+import static dev.evident.controls.rbac.RbacFixtures.user;
 import static dev.evident.engine.Fixtures.namespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +28,6 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRuleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
-import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -37,24 +40,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 /** The risk catalogue of RbacLeastPrivilege (issue 12 item 1): each class on and off, its allow-list, aggregated roles. */
 class RbacRiskClassesTest {
     private final RbacLeastPrivilege control = new RbacLeastPrivilege();
-
-    private static Subject user(String name) {
-        return new SubjectBuilder().withKind("User").withApiGroup("rbac.authorization.k8s.io").withName(name).build();
-    }
-
-    private static Subject group(String name) {
-        return new SubjectBuilder().withKind("Group").withApiGroup("rbac.authorization.k8s.io").withName(name).build();
-    }
-
-    private static Subject sa(String namespace, String name) {
-        return new SubjectBuilder().withKind("ServiceAccount").withNamespace(namespace).withName(name).build();
-    }
-
-    private static ClusterRoleBinding crb(String name, String clusterRole, Subject... subjects) {
-        return new ClusterRoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
-                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(clusterRole).endRoleRef()
-                .withSubjects(subjects).build();
-    }
 
     private static RoleBinding rb(String namespace, String name, String clusterRole, Subject... subjects) {
         return new RoleBindingBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
