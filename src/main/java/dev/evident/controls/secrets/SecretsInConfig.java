@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
@@ -26,8 +25,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import java.util.ArrayList;
@@ -41,11 +38,11 @@ import java.util.function.UnaryOperator;
 
 /**
  * No credentials in configuration: container {@code env[].value} of workloads (Deployments, StatefulSets,
- * DaemonSets, Jobs, CronJobs) and ConfigMap {@code data} of selected namespaces. A value fails by its format
+ * DaemonSets, Jobs, and so CronJobs through the Jobs they create) and ConfigMap {@code data} of selected namespaces. A value fails by its format
  * (a private key PEM block, an AWS access key id, a JWT, a GitHub or Slack token, a URL with a password)
  * whatever its key, or as any literal value under a key whose name suggests a credential ({@code keyNames}).
  * Keys in {@code allowedKeys} are never judged. Values are never printed: findings name the object, the
- * container or key, and the format only. Jobs owned by a CronJob are judged through the CronJob. Report only.
+ * container or key, and the format only. Report only.
  *
  * <p>Live, the operator caches these kinds slimmed ({@link #slim}): names, env names and keys, each value
  * replaced by a marker of its format, so neither whole ConfigMaps nor configuration values sit in memory.
@@ -54,8 +51,12 @@ import java.util.function.UnaryOperator;
  */
 public final class SecretsInConfig implements Control {
     public static final String TYPE = "SecretsInConfig";
+    /**
+     * Not CronJobs: batch/v1 CronJob is served from Kubernetes 1.21 only, and an informer on a kind the API server
+     * does not serve keeps the operator from ever becoming ready. Their Jobs are judged instead.
+     */
     private static final List<Class<? extends HasMetadata>> KINDS = List.of(ConfigMap.class, Deployment.class, StatefulSet.class,
-            DaemonSet.class, Job.class, CronJob.class);
+            DaemonSet.class, Job.class);
     /** One slimming function for all kinds, so that reads of the same kind by this control compare equal. */
     private static final UnaryOperator<HasMetadata> SLIM = SecretsInConfig::slim;
 
@@ -82,9 +83,6 @@ public final class SecretsInConfig implements Control {
             String namespace = ns.getMetadata().getName();
             for (Class<? extends HasMetadata> kind : KINDS) {
                 for (HasMetadata object : ctx.snapshot().list(kind, namespace)) {
-                    if (object instanceof Job && ownedByCronJob(object)) {
-                        continue;
-                    }
                     findings.add(judge(ctx, settings, object));
                 }
             }
@@ -155,16 +153,7 @@ public final class SecretsInConfig implements Control {
         if (object instanceof Job j && j.getSpec() != null && j.getSpec().getTemplate() != null) {
             return j.getSpec().getTemplate().getSpec();
         }
-        if (object instanceof CronJob c && c.getSpec() != null && c.getSpec().getJobTemplate() != null
-                && c.getSpec().getJobTemplate().getSpec() != null && c.getSpec().getJobTemplate().getSpec().getTemplate() != null) {
-            return c.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
-        }
         return null;
-    }
-
-    private static boolean ownedByCronJob(HasMetadata job) {
-        List<OwnerReference> owners = job.getMetadata().getOwnerReferences();
-        return owners != null && owners.stream().anyMatch(o -> "CronJob".equals(o.getKind()) && Boolean.TRUE.equals(o.getController()));
     }
 
     private static boolean matchesAny(List<String> patterns, String key) {
@@ -206,10 +195,6 @@ public final class SecretsInConfig implements Control {
         }
         if (object instanceof Job) {
             return new JobBuilder().withMetadata(meta).withNewSpec().withNewTemplate().withSpec(pod).endTemplate().endSpec().build();
-        }
-        if (object instanceof CronJob) {
-            return new CronJobBuilder().withMetadata(meta).withNewSpec().withNewJobTemplate().withNewSpec().withNewTemplate().withSpec(pod)
-                    .endTemplate().endSpec().endJobTemplate().endSpec().build();
         }
         return object;
     }
