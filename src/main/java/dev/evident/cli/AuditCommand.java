@@ -98,6 +98,10 @@ public final class AuditCommand implements Callable<Integer> {
             description = "Evaluation time (default: now).")
     Instant now;
 
+    @Option(names = "--evidence-log", paramLabel = "<file>",
+            description = "Append this run's evidence records (policy versions, changed findings, run summary) to this file, creating it.")
+    java.nio.file.Path evidenceLog;
+
     private final InputStream stdin;
     private final Clock clock;
 
@@ -148,7 +152,18 @@ public final class AuditCommand implements Callable<Integer> {
         if (!problems.isEmpty()) {
             throw new InputException(String.join(System.lineSeparator(), problems));
         }
+        for (AuditReport.Audited a : audited) {
+            if (a.evaluation().nothingJudged()) {
+                spec.commandLine().getErr().println("evident: " + a.source().where() + ": policy " + a.name()
+                        + " judged no object (NothingSelected): its namespaceSelector and excludedNamespaces select no namespace in the input, "
+                        + "or nothing selected is applicable; this is not evidence of compliance");
+            }
+        }
+        spec.commandLine().getErr().flush();
         AuditReport report = new AuditReport(audited, snapshot);
+        if (evidenceLog != null) { // issue 10: the run's evidence records
+            EvidenceOption.append(evidenceLog, clock, snapshot.now(), policies, audited.stream().map(AuditReport.Audited::evaluation).toList());
+        }
         PrintWriter out = spec.commandLine().getOut();
         output.writer.accept(report, out);
         out.flush();

@@ -31,7 +31,9 @@ public final class EvidentCommand implements Runnable {
      */
     public static CommandLine commandLine(InputStream stdin, Clock clock) {
         CommandLine cli = new CommandLine(new EvidentCommand())
-                .addSubcommand(new AuditCommand(stdin, clock));
+                .addSubcommand(new AuditCommand(stdin, clock))
+                .addSubcommand(new EvidenceCommand())
+                .addSubcommand(new ReportCommand(clock));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof InputException) {
                 commandLine.getErr().println(e.getMessage());

@@ -18,7 +18,8 @@ final class JsonReport {
     record Document(AuditReport.Totals summary, List<Policy> policies, List<FindingJson> findings) {
     }
 
-    record Policy(String name, String specHash, Mode mode, double score, String source) {
+    /** score: null when nothing passed or failed; compliant: True, False, or Unknown when nothing was judged (NothingSelected). */
+    record Policy(String name, String specHash, Mode mode, Double score, String compliant, String source) {
     }
 
     /** remediation: the plan's summary (applied by the operator when mode is Enforce), or null. */
@@ -34,7 +35,8 @@ final class JsonReport {
         List<FindingJson> findings = new ArrayList<>();
         for (AuditReport.Audited audited : report.policies()) {
             var evaluation = audited.evaluation();
-            policies.add(new Policy(audited.name(), evaluation.specHash(), audited.mode(), evaluation.score(), audited.source().where()));
+            String compliant = evaluation.nothingJudged() ? "Unknown" : evaluation.count(Result.FAIL) > 0 ? "False" : "True";
+            policies.add(new Policy(audited.name(), evaluation.specHash(), audited.mode(), evaluation.score(), compliant, audited.source().where()));
             for (ControlEvaluation control : evaluation.controls()) {
                 for (Finding f : control.findings()) {
                     findings.add(new FindingJson(f.policy(), f.control(), f.type(), f.criteria(), f.object().namespace(),

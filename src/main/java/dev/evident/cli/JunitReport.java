@@ -37,7 +37,12 @@ final class JunitReport {
                 xml.writeStartElement("properties");
                 property(xml, "mode", policy.mode().name());
                 property(xml, "specHash", policy.evaluation().specHash());
-                property(xml, "score", String.valueOf(policy.evaluation().score()));
+                if (policy.evaluation().score() != null) {
+                    property(xml, "score", String.valueOf(policy.evaluation().score()));
+                }
+                if (policy.evaluation().nothingJudged()) {
+                    property(xml, "compliant", "Unknown: NothingSelected");
+                }
                 xml.writeCharacters("\n    ");
                 xml.writeEndElement();
                 for (Finding f : policy.evaluation().findings()) {

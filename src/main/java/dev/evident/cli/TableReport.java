@@ -59,7 +59,10 @@ final class TableReport {
 
     private static void printPolicy(AuditReport.Audited policy, PrintWriter out) {
         var evaluation = policy.evaluation();
-        out.printf(Locale.ROOT, "Policy %s (%s mode): score %.1f%%, %s%n", policy.name(), policy.mode(), evaluation.score(),
+        String score = evaluation.nothingJudged() ? "nothing selected (no object judged: not evidence of compliance)"
+                : evaluation.score() == null ? "no score (nothing passed or failed)"
+                : String.format(Locale.ROOT, "score %.1f%%", evaluation.score());
+        out.printf(Locale.ROOT, "Policy %s (%s mode): %s, %s%n", policy.name(), policy.mode(), score,
                 AuditReport.Totals.of(evaluation.findings()));
         List<String> plan = new ArrayList<>();
         long repairableInAudit = 0;

@@ -42,13 +42,35 @@ public final class Engine {
         List<ControlEvaluation> controls = new ArrayList<>();
         for (ControlSpec controlSpec : spec.getControls()) {
             Control control = catalog.find(controlSpec.getType()).orElseThrow();
-            List<String> criteria = controlSpec.getCriteria() == null || controlSpec.getCriteria().isEmpty()
-                    ? control.defaultCriteria() : controlSpec.getCriteria();
-            Mode mode = controlSpec.getMode() != null ? controlSpec.getMode() : spec.getMode() == null ? Mode.Audit : spec.getMode();
-            ControlContext context = new ControlContext(policy, controlSpec, criteria, mode, namespaces, snapshot, operatorNamespace);
-            controls.add(new ControlEvaluation(controlSpec.getId(), controlSpec.getType(), mode, criteria, evaluateSafely(control, context)));
+            ControlContext context = context(policy, controlSpec, namespaces, snapshot);
+            controls.add(new ControlEvaluation(controlSpec.getId(), controlSpec.getType(), context.mode(), context.criteria(),
+                    evaluateSafely(control, context)));
         }
         return new PolicyEvaluation(name, SpecHash.of(spec), List.of(), controls);
+    }
+
+    /**
+     * Re-evaluates one control of a valid policy over the selected namespaces, narrowed to {@code namespace}
+     * when it is not null (an empty list of namespaces when it is the empty string): how the operator checks
+     * that a remediation it wrote left the object compliant, without re-judging the whole cluster.
+     */
+    public List<Finding> evaluateControl(ControlPolicy policy, String controlId, Snapshot snapshot, String namespace) {
+        ControlPolicySpec spec = policy.getSpec();
+        ControlSpec controlSpec = spec.getControls().stream().filter(c -> controlId.equals(c.getId())).findFirst().orElseThrow();
+        Control control = catalog.find(controlSpec.getType()).orElseThrow();
+        List<Namespace> namespaces = selectedNamespaces(spec, snapshot).stream()
+                .filter(ns -> namespace == null || namespace.equals(ns.getMetadata().getName()))
+                .toList();
+        return evaluateSafely(control, context(policy, controlSpec, namespaces, snapshot));
+    }
+
+    private ControlContext context(ControlPolicy policy, ControlSpec controlSpec, List<Namespace> namespaces, Snapshot snapshot) {
+        ControlPolicySpec spec = policy.getSpec();
+        Control control = catalog.find(controlSpec.getType()).orElseThrow();
+        List<String> criteria = controlSpec.getCriteria() == null || controlSpec.getCriteria().isEmpty()
+                ? control.defaultCriteria() : controlSpec.getCriteria();
+        Mode mode = controlSpec.getMode() != null ? controlSpec.getMode() : spec.getMode() == null ? Mode.Audit : spec.getMode();
+        return new ControlContext(policy, controlSpec, criteria, mode, namespaces, snapshot, operatorNamespace);
     }
 
     /** A control that throws yields one error finding instead of taking the whole policy down. */

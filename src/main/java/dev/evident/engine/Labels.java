@@ -14,6 +14,11 @@ public final class Labels {
     public static final String DEFAULT_STORAGE_CLASS_BETA = "storageclass.beta.kubernetes.io/is-default-class";
     public static final String CERT_MANAGER_CLUSTER_ISSUER = "cert-manager.io/cluster-issuer";
     public static final String CERT_MANAGER_ISSUER = "cert-manager.io/issuer";
+    /**
+     * On a user's object Evident rewrote (an Update plan): the policies whose remediation did it, comma
+     * separated, so that deleting a policy can name the edits that deletion does not undo.
+     */
+    public static final String REWRITTEN_BY = "evident.dev/rewritten-by";
     /** Label of the control-plane static pods kubeadm and most installers create (component=kube-apiserver). */
     public static final String COMPONENT = "component";
     public static final String COMPONENT_APISERVER = "kube-apiserver";

@@ -20,10 +20,18 @@ public record PolicyEvaluation(String policy, String specHash, List<String> prob
         return controls.stream().mapToLong(c -> c.count(result)).sum();
     }
 
-    /** compliant / (compliant + violating) x 100, one decimal; 100 when nothing was judged. */
-    public double score() {
+    /**
+     * compliant / (compliant + violating) x 100, one decimal; null when no finding passed or failed (nothing
+     * selected, or everything excepted or not applicable): an empty selection is not a compliant one.
+     */
+    public Double score() {
         long pass = count(Result.PASS);
         long fail = count(Result.FAIL);
-        return pass + fail == 0 ? 100.0 : Math.round(pass * 1000.0 / (pass + fail)) / 10.0;
+        return pass + fail == 0 ? null : Math.round(pass * 1000.0 / (pass + fail)) / 10.0;
+    }
+
+    /** A valid policy that judged no object at all: its selection is empty (or wholly not applicable). */
+    public boolean nothingJudged() {
+        return valid() && count(Result.PASS) + count(Result.FAIL) + count(Result.EXCEPTED) + count(Result.ERROR) == 0;
     }
 }

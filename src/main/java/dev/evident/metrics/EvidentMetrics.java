@@ -25,10 +25,12 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code evident_compliance_score{policy}} gauge 0-100</li>
  *   <li>{@code evident_drift_detected_total{policy,control}} counter: compliant (or repaired) findings that turned to fail</li>
  *   <li>{@code evident_new_violations_total{policy,control}} counter: objects non-compliant when first seen</li>
+ *   <li>{@code evident_remediation_duration_seconds{policy,control}} histogram: from detection (first seen failing) to a verified repair</li>
  *   <li>{@code evident_remediations_total{policy,control,outcome}} counter, outcome success|failure</li>
  *   <li>{@code evident_remediations_pending{policy}} gauge: planned remediations not yet applied (rate limit)</li>
  *   <li>{@code evident_last_evaluation_timestamp_seconds{policy}} gauge: Unix time of the last evaluation</li>
  *   <li>{@code evident_policy_valid{policy}} gauge: 1 when the policy is valid, 0 when InvalidSpec</li>
+ *   <li>the evidence log's metrics: {@link dev.evident.evidence.EvidenceMetrics}</li>
  * </ul>
  * Cardinality is bounded by policies x controls x criteria x results; series of deleted policies and
  * controls are removed.
@@ -39,6 +41,7 @@ public class EvidentMetrics {
     public static final String SCORE = "evident.compliance.score";
     public static final String DRIFT = "evident.drift.detected";
     public static final String NEW_VIOLATIONS = "evident.new.violations";
+    public static final String TIME_TO_REMEDIATE = "evident.remediation.duration";
     public static final String REMEDIATIONS = "evident.remediations";
     public static final String PENDING = "evident.remediations.pending";
     public static final String LAST_EVALUATION = "evident.last.evaluation.timestamp.seconds";
@@ -48,15 +51,26 @@ public class EvidentMetrics {
      * Every metric the operator exports, by its Prometheus name (counters with their _total suffix), with
      * its labels: what alert rules and dashboards are checked against.
      */
-    public static final Map<String, List<String>> PROMETHEUS_CATALOGUE = Map.of(
-            "evident_control_findings", List.of("policy", "control", "type", "criterion", "result"),
-            "evident_compliance_score", List.of("policy"),
-            "evident_drift_detected_total", List.of("policy", "control"),
-            "evident_new_violations_total", List.of("policy", "control"),
-            "evident_remediations_total", List.of("policy", "control", "outcome"),
-            "evident_remediations_pending", List.of("policy"),
-            "evident_last_evaluation_timestamp_seconds", List.of("policy"),
-            "evident_policy_valid", List.of("policy"));
+    public static final Map<String, List<String>> PROMETHEUS_CATALOGUE = withEvidence(Map.ofEntries(
+            Map.entry("evident_control_findings", List.of("policy", "control", "type", "criterion", "result")),
+            Map.entry("evident_compliance_score", List.of("policy")),
+            Map.entry("evident_drift_detected_total", List.of("policy", "control")),
+            Map.entry("evident_new_violations_total", List.of("policy", "control")),
+            Map.entry("evident_remediations_total", List.of("policy", "control", "outcome")),
+            Map.entry("evident_remediations_pending", List.of("policy")),
+            Map.entry("evident_last_evaluation_timestamp_seconds", List.of("policy")),
+            Map.entry("evident_policy_valid", List.of("policy")),
+            // A histogram: buckets, count, sum and the largest value seen recently.
+            Map.entry("evident_remediation_duration_seconds_bucket", List.of("policy", "control", "le")),
+            Map.entry("evident_remediation_duration_seconds_count", List.of("policy", "control")),
+            Map.entry("evident_remediation_duration_seconds_sum", List.of("policy", "control")),
+            Map.entry("evident_remediation_duration_seconds_max", List.of("policy", "control"))));
+
+    private static Map<String, List<String>> withEvidence(Map<String, List<String>> core) {
+        Map<String, List<String>> all = new HashMap<>(core);
+        all.putAll(dev.evident.evidence.EvidenceMetrics.CATALOGUE);
+        return Map.copyOf(all);
+    }
 
     private final MeterRegistry registry;
     /** Per policy, the gauge values it owns, so stale series can be dropped when a policy changes or goes. */
@@ -70,7 +84,9 @@ public class EvidentMetrics {
     public synchronized void recordEvaluation(PolicyEvaluation evaluation, Instant evaluatedAt, int pendingRemediations) {
         String policy = evaluation.policy();
         Map<Meter.Id, Double> values = new HashMap<>();
-        put(values, SCORE, Tags.of("policy", policy), evaluation.valid() ? evaluation.score() : Double.NaN);
+        if (evaluation.valid() && evaluation.score() != null) {
+            put(values, SCORE, Tags.of("policy", policy), evaluation.score());
+        }
         put(values, LAST_EVALUATION, Tags.of("policy", policy), evaluatedAt.toEpochMilli() / 1000.0);
         put(values, VALID, Tags.of("policy", policy), evaluation.valid() ? 1 : 0);
         put(values, PENDING, Tags.of("policy", policy), pendingRemediations);
@@ -95,12 +111,19 @@ public class EvidentMetrics {
         });
     }
 
-    /** Drops every gauge of a deleted policy. Counters stay: they are the history. */
+    /**
+     * Drops every series of a deleted policy, counters included: Prometheus keeps their history, and a
+     * counter still exported for a policy that is gone would claim it is still watched.
+     */
     public synchronized void forget(String policy) {
         Map<Meter.Id, AtomicReference<Double>> owned = gaugesByPolicy.remove(policy);
         if (owned != null) {
             owned.keySet().forEach(registry::remove);
         }
+        for (String counter : List.of(DRIFT, NEW_VIOLATIONS, REMEDIATIONS)) {
+            registry.find(counter).tag("policy", policy).counters().forEach(registry::remove);
+        }
+        registry.find(TIME_TO_REMEDIATE).tag("policy", policy).timers().forEach(registry::remove);
     }
 
     public void driftDetected(String policy, String control) {
@@ -111,6 +134,16 @@ public class EvidentMetrics {
     public void newViolation(String policy, String control) {
         Counter.builder(NEW_VIOLATIONS).description("Objects that were non-compliant when first seen (not drift)")
                 .tags("policy", policy, "control", control).register(registry).increment();
+    }
+
+    public void timeToRemediate(String policy, String control, java.time.Duration took) {
+        io.micrometer.core.instrument.Timer.builder(TIME_TO_REMEDIATE)
+                .description("From detection (Evident first saw the finding fail) to a verified repair")
+                .tags("policy", policy, "control", control)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(java.time.Duration.ofMillis(10))
+                .maximumExpectedValue(java.time.Duration.ofDays(1))
+                .register(registry).record(took);
     }
 
     public void remediation(String policy, String control, boolean success) {

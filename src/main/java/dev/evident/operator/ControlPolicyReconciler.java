@@ -6,14 +6,18 @@ import dev.evident.api.v1alpha1.Mode;
 import dev.evident.engine.ControlEvaluation;
 import dev.evident.engine.Engine;
 import dev.evident.engine.Finding;
+import dev.evident.engine.Labels;
+import dev.evident.engine.ObjectRef;
 import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Read;
 import dev.evident.engine.Remediation;
 import dev.evident.engine.Result;
+import dev.evident.engine.Snapshot;
+import dev.evident.evidence.EvidenceRecorder;
+import dev.evident.evidence.PolicyReportPublisher;
 import dev.evident.metrics.EvidentMetrics;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.FieldSelector;
@@ -27,6 +31,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.quarkiverse.operatorsdk.annotations.RBACRule;
 import java.time.Clock;
@@ -53,7 +58,11 @@ import org.jboss.logging.Logger;
 @RBACRule(apiGroups = "", resources = "namespaces", verbs = {"get", "list", "watch", "patch"})
 @RBACRule(apiGroups = "networking.k8s.io", resources = {"networkpolicies"}, verbs = {"get", "list", "watch", "create", "update", "patch"})
 @RBACRule(apiGroups = "networking.k8s.io", resources = {"ingresses"}, verbs = {"get", "list", "watch", "update", "patch"})
-@RBACRule(apiGroups = "", resources = "events", verbs = {"create", "patch"})
+// get: Fabric8 reads an Event before patching its count (aggregation of repeats).
+@RBACRule(apiGroups = "", resources = "events", verbs = {"get", "create", "patch"})
+// Policy reports: OpenReports or wgpolicyk8s.io, whichever the cluster has; never deleted, owned by the policy.
+@RBACRule(apiGroups = "openreports.io", resources = {"reports", "clusterreports"}, verbs = {"get", "create", "update"})
+@RBACRule(apiGroups = "wgpolicyk8s.io", resources = {"policyreports", "clusterpolicyreports"}, verbs = {"get", "create", "update"})
 public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Cleaner<ControlPolicy> {
     public static final String NAME = "controlpolicy";
     private static final Logger LOG = Logger.getLogger(ControlPolicyReconciler.class);
@@ -67,29 +76,44 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     private final StatusFactory statusFactory;
     private final StatusWriter statusWriter;
     private final Duration resyncInterval;
+    /** Installed without write permissions on users' resources (Helm auditOnly): never remediate. */
+    private final boolean auditOnly;
     private final RemediationBudget budget;
     private final Duration retryAfter;
     private final Map<Class<?>, InformerEventSource<?, ?>> sources = new ConcurrentHashMap<>();
     private final DriftTracker drift = new DriftTracker();
-    /** Remediations applied per policy and control since start, for status. */
-    private final Map<String, Map<String, Long>> remediated = new ConcurrentHashMap<>();
+    private final RecentWrites recentWrites;
+    private final Repairs repairs;
+    /** The evidence log: policy versions, changed findings, runs, remediations. */
+    private final EvidenceRecorder evidence;
+    private final PolicyReportPublisher policyReports;
 
     public ControlPolicyReconciler(Engine engine, Clock clock, KubernetesClient client, EvidentMetrics metrics,
+            EvidenceRecorder evidence, PolicyReportPublisher policyReports,
             @ConfigProperty(name = "evident.resync-interval") Duration resyncInterval,
             @ConfigProperty(name = "evident.remediation.max-per-second") double maxPerSecond,
             @ConfigProperty(name = "evident.remediation.retry-after") Duration retryAfter,
-            @ConfigProperty(name = "evident.remediation.server-side-apply") boolean serverSideApply) {
+            @ConfigProperty(name = "evident.remediation.server-side-apply") boolean serverSideApply,
+            @ConfigProperty(name = "evident.audit-only") boolean auditOnly) {
         this.engine = engine;
         this.clock = clock;
         this.client = client;
         this.metrics = metrics;
+        this.evidence = evidence;
+        this.policyReports = policyReports;
         this.resyncInterval = resyncInterval;
+        this.auditOnly = auditOnly;
+        if (auditOnly) {
+            LOG.warn("evident.audit-only is set: Enforce policies are evaluated and reported, never remediated");
+        }
         this.budget = new RemediationBudget(clock, maxPerSecond);
         this.retryAfter = retryAfter;
         this.remediator = new Remediator(client, serverSideApply);
+        this.recentWrites = new RecentWrites(clock);
         this.events = new EventRecorder(client, clock);
         this.statusFactory = new StatusFactory(clock, resyncInterval);
         this.statusWriter = new StatusWriter(client);
+        this.repairs = new Repairs(engine, remediator, recentWrites, this::snapshot, budget, events, metrics, drift, evidence);
     }
 
     @Override
@@ -108,7 +132,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         Class<R> kind = (Class<R>) read.kind();
         var config = InformerEventSourceConfiguration.from(kind, ControlPolicy.class)
                 .withName(kind.getSimpleName())
-                .withSecondaryToPrimaryMapper(new PolicyMapper<>(kind, engine.catalog(), context.getPrimaryCache(), this::namespaceLabels));
+                .withSecondaryToPrimaryMapper(observing(new PolicyMapper<>(kind, engine.catalog(), context.getPrimaryCache(), this::namespaceLabels)));
         if (read.namespace() != null) {
             config.withNamespaces(read.namespace());
         } else {
@@ -123,14 +147,16 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                     .map(kv -> new FieldSelector.Field(kv[0], kv[1]))
                     .toList()));
         }
-        if (kind == Secret.class) {
-            @SuppressWarnings("unchecked")
-            var store = (io.fabric8.kubernetes.client.informers.cache.ItemStore<R>) (Object) new SecretMetadataStore();
-            config.withItemStore(store);
-        } else if (read.slim() != null) {
-            config.withItemStore(new SlimmingStore<R>(read.slim()));
-        }
+        config.withItemStore(new SlimItemStore<>(read.slim()));
         return new InformerEventSource<>(config.build(), context);
+    }
+
+    /** Every informer event goes through the mapper: it also tells {@link RecentWrites} what the cache has seen. */
+    private <R extends HasMetadata> SecondaryToPrimaryMapper<R> observing(PolicyMapper<R> mapper) {
+        return resource -> {
+            recentWrites.observed(resource);
+            return mapper.toPrimaryResourceIDs(resource);
+        };
     }
 
     private Optional<Map<String, String>> namespaceLabels(String namespace) {
@@ -144,7 +170,8 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     public UpdateControl<ControlPolicy> reconcile(ControlPolicy policy, Context<ControlPolicy> context) {
         String name = policy.getMetadata().getName();
         Instant now = clock.instant();
-        PolicyEvaluation evaluation = engine.evaluate(policy, new InformerSnapshot(now, sources));
+        PolicyEvaluation evaluation = engine.evaluate(policy, snapshot(now));
+        evidence.evaluated(policy, evaluation, now);
         ControlPolicyStatus status;
         RemediationOutcome outcome = RemediationOutcome.NONE;
         if (!evaluation.valid()) {
@@ -154,74 +181,59 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             }
             drift.forget(name);
         } else {
-            recordDrift(policy, evaluation);
-            outcome = remediate(policy, evaluation);
-            status = statusFactory.evaluated(policy, evaluation, remediated.getOrDefault(name, Map.of()), outcome);
+            recordChanges(policy, evaluation, now);
+            outcome = auditOnly ? RemediationOutcome.NONE : repairs.remediate(policy, evaluation, now);
+            status = statusFactory.evaluated(policy, evaluation, repairs.remediated(name), outcome,
+                    evidence.writeHealthy() ? null : evidence.writeError());
         }
         metrics.recordEvaluation(evaluation, now, outcome.pending());
+        policyReports.publish(policy, evaluation);
 
         if (!status.equals(policy.getStatus())) {
             statusWriter.write(policy, status);
         }
         Duration next = outcome.pending() > 0 ? budget.untilNext().plusMillis(10)
                 : outcome.failed() > 0 && retryAfter.compareTo(resyncInterval) < 0 ? retryAfter : resyncInterval;
+        Optional<Duration> summaryDue = events.flush(policy);
+        if (summaryDue.isPresent() && summaryDue.get().compareTo(next) < 0) {
+            next = summaryDue.get().plusMillis(10);
+        }
         return UpdateControl.<ControlPolicy>noUpdate().rescheduleAfter(next);
     }
 
-    private void recordDrift(ControlPolicy policy, PolicyEvaluation evaluation) {
+    /** The policy evaluated over the live caches now, without acting on it: what the parity test compares with audit. */
+    PolicyEvaluation evaluateLive(ControlPolicy policy, Instant now) {
+        return engine.evaluate(policy, snapshot(now));
+    }
+
+    private Snapshot snapshot(Instant now) {
+        return new OverlaySnapshot(new InformerSnapshot(now, sources), recentWrites);
+    }
+
+    /**
+     * Events and counters for what changed since the last evaluation: drift (a compliant object stopped
+     * complying) and new violations (an object non-compliant when first seen). The first evaluation of a
+     * policy version is a baseline: one ViolationsFound Event, no drift.
+     */
+    private void recordChanges(ControlPolicy policy, PolicyEvaluation evaluation, Instant now) {
         String name = policy.getMetadata().getName();
-        DriftTracker.Changes changes = drift.update(name, evaluation.specHash(), evaluation.findings());
+        DriftTracker.Changes changes = drift.update(name, evaluation.specHash(), evaluation.findings(), now);
         if (changes.firstEvaluation()) {
-            long violations = evaluation.count(Result.FAIL);
-            if (violations > 0) {
-                events.warning(policy, "ViolationsFound", violations + " violations on first evaluation of this policy version; first: "
-                        + describe(changes.failing().isEmpty() ? null : changes.failing().get(0)));
+            List<Finding> failing = evaluation.findings().stream().filter(f -> f.result() == Result.FAIL).toList();
+            if (!failing.isEmpty()) {
+                events.warning(policy, "ViolationsFound", failing.size() + " violations on first evaluation of this policy version; first: "
+                        + describe(failing.get(0)));
             }
             return;
         }
-        for (Finding f : changes.failing()) {
+        for (Finding f : changes.drifted()) {
             metrics.driftDetected(name, f.control());
-            events.warning(policy, "DriftDetected", f.control() + " " + f.object() + ": " + f.reason() + ": " + f.message());
+            events.warning(policy, "DriftDetected", f.control() + " " + f.object() + " complied and no longer does: " + f.reason() + ": " + f.message());
         }
-    }
-
-    /** Applies the plans of Enforce controls the write budget allows; counts what is left and what failed. */
-    private RemediationOutcome remediate(ControlPolicy policy, PolicyEvaluation evaluation) {
-        String name = policy.getMetadata().getName();
-        int pending = 0;
-        int failed = 0;
-        for (ControlEvaluation control : evaluation.controls()) {
-            if (control.mode() != Mode.Enforce) {
-                continue;
-            }
-            for (Finding f : control.findings()) {
-                Remediation plan = f.remediation();
-                if (f.result() != Result.FAIL || plan == null) {
-                    continue;
-                }
-                if (pending > 0 || !budget.tryAcquire()) {
-                    pending++;
-                    continue;
-                }
-                try {
-                    String original = Remediator.recordOriginal(plan);
-                    if (original != null) {
-                        events.normal(policy, "OriginalRecorded", control.id() + ": before " + plan.summary() + "; original: " + original);
-                    }
-                    remediator.apply(plan);
-                    drift.remediated(name, f);
-                    metrics.remediation(name, control.id(), true);
-                    remediated.computeIfAbsent(name, k -> new ConcurrentHashMap<>()).merge(control.id(), 1L, Long::sum);
-                    events.normal(policy, "Remediated", control.id() + ": " + plan.summary());
-                } catch (KubernetesClientException e) {
-                    failed++;
-                    metrics.remediation(name, control.id(), false);
-                    LOG.warnf("remediation failed for policy %s control %s: %s: %s", name, control.id(), plan.summary(), Remediator.describe(e));
-                    events.warning(policy, "RemediationFailed", control.id() + ": " + plan.summary() + ": " + Remediator.describe(e));
-                }
-            }
+        for (Finding f : changes.newViolations()) {
+            metrics.newViolation(name, f.control());
+            events.warning(policy, "NewViolation", f.control() + " " + f.object() + ": " + f.reason() + ": " + f.message());
         }
-        return new RemediationOutcome(pending, failed);
     }
 
     private static String describe(Finding f) {
@@ -229,26 +241,43 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     }
 
     /**
-     * Owner references garbage-collect the managed objects once the policy is gone; this records what
-     * will go (and that labels set on Namespaces stay) before the finalizer is released.
+     * Owner references garbage-collect the managed objects once the policy is gone; this records what will
+     * go, and what stays: edits to users' objects (which deletion does not undo) and labels set on
+     * Namespaces, before the finalizer is released.
      */
     @Override
     public DeleteControl cleanup(ControlPolicy policy, Context<ControlPolicy> context) {
         String name = policy.getMetadata().getName();
         List<String> managed = new ArrayList<>();
+        List<String> rewritten = new ArrayList<>();
         for (InformerEventSource<?, ?> source : sources.values()) {
-            source.list(o -> true).map(HasMetadata.class::cast)
-                    .filter(o -> ownedBy(o, policy))
-                    .forEach(o -> managed.add(o.getKind() + " " + o.getMetadata().getNamespace() + "/" + o.getMetadata().getName()));
+            source.list(o -> true).map(HasMetadata.class::cast).forEach(o -> {
+                if (ownedBy(o, policy)) {
+                    managed.add(Remediator.name(o));
+                } else if (o.getMetadata().getAnnotations() != null
+                        && Remediator.policiesOf(o.getMetadata().getAnnotations().get(Labels.REWRITTEN_BY)).contains(name)) {
+                    rewritten.add(Remediator.name(o));
+                }
+            });
         }
+        managed.sort(null);
+        rewritten.sort(null);
+        events.forget(policy);
         events.normal(policy, "PolicyDeleted", "policy deleted; garbage collection removes " + managed.size() + " managed objects"
-                + (managed.isEmpty() ? "" : ": " + String.join(", ", managed.subList(0, Math.min(managed.size(), 50)))
-                        + (managed.size() > 50 ? ", ..." : ""))
+                + list(managed)
+                + (rewritten.isEmpty() ? "" : "; " + rewritten.size() + " objects of users that this policy rewrote keep its changes (deletion does not undo them; "
+                        + "the originals are in the OriginalRecorded Events and the evident.originals log)" + list(rewritten))
                 + "; labels set on Namespaces are left in place");
         drift.forget(name);
-        remediated.remove(name);
+        evidence.policyDeleted(policy);
+        policyReports.forget(name);
+        repairs.forget(name);
         metrics.forget(name);
         return DeleteControl.defaultDelete();
+    }
+
+    private static String list(List<String> names) {
+        return names.isEmpty() ? "" : ": " + String.join(", ", names.subList(0, Math.min(names.size(), 50))) + (names.size() > 50 ? ", ..." : "");
     }
 
     private static boolean ownedBy(HasMetadata o, ControlPolicy policy) {

@@ -53,9 +53,11 @@ final class StatusFactory {
     }
 
     /**
-     * @param remediated remediations applied so far per control id (cumulative for this operator instance)
+     * @param remediated    remediations applied so far per control id (cumulative for this operator instance)
+     * @param evidenceError why the evidence log cannot be written, or null when it can
      */
-    ControlPolicyStatus evaluated(ControlPolicy policy, PolicyEvaluation evaluation, Map<String, Long> remediated, RemediationOutcome outcome) {
+    ControlPolicyStatus evaluated(ControlPolicy policy, PolicyEvaluation evaluation, Map<String, Long> remediated, RemediationOutcome outcome,
+            String evidenceError) {
         ControlPolicyStatus previous = previous(policy);
         Instant now = clock.instant();
         ControlPolicyStatus status = new ControlPolicyStatus();
@@ -90,11 +92,18 @@ final class StatusFactory {
         status.setViolations(violations);
 
         long errors = evaluation.count(Result.ERROR);
-        Condition ready = errors == 0
-                ? condition(previous, policy, READY, "True", "Evaluated", evaluation.controls().size() + " controls evaluated")
-                : condition(previous, policy, READY, "False", "ControlError", errors + " findings could not be evaluated; see violations and Events");
+        Condition ready = errors > 0
+                ? condition(previous, policy, READY, "False", "ControlError", errors + " findings could not be evaluated; see violations and Events")
+                : evidenceError != null
+                ? condition(previous, policy, READY, "False", "EvidenceWriteFailed", "evaluated, but the evidence log cannot be written ("
+                        + evidenceError + "); records are queued and retried, see evident_evidence_write_errors_total")
+                : condition(previous, policy, READY, "True", "Evaluated", evaluation.controls().size() + " controls evaluated");
         Condition compliant;
-        if (failures.isEmpty()) {
+        if (evaluation.nothingJudged()) {
+            compliant = condition(previous, policy, COMPLIANT, "Unknown", "NothingSelected",
+                    "no object was judged: the namespaceSelector and excludedNamespaces select no namespace, or nothing selected is applicable; "
+                            + "an empty selection is not evidence of compliance");
+        } else if (failures.isEmpty()) {
             compliant = condition(previous, policy, COMPLIANT, "True", "NoViolations", "all selected objects comply");
         } else if (outcome.failed() > 0) {
             compliant = condition(previous, policy, COMPLIANT, "False", "RemediationFailed",

@@ -72,10 +72,11 @@ class EngineTest {
     }
 
     @Test
-    void noFindingsScoresHundred() {
+    void nothingSelectedHasNoScoreAndIsNotCompliance() {
         var result = evaluate(policy("p", Mode.Audit, podSecurityLevel("PSS-001", "baseline")));
         assertThat(result.findings()).isEmpty();
-        assertThat(result.score()).isEqualTo(100.0);
+        assertThat(result.score()).isNull();
+        assertThat(result.nothingJudged()).isTrue();
     }
 
     @Test

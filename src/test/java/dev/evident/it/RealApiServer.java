@@ -65,6 +65,25 @@ final class RealApiServer implements AutoCloseable {
         return file;
     }
 
+    /** Stops processes a test started (those that were started), each with SIGTERM, and waits for them. */
+    static void stopAll(Process... processes) throws InterruptedException {
+        for (Process p : processes) {
+            if (p != null) {
+                p.destroy();
+                p.waitFor();
+            }
+        }
+    }
+
+    static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
     @Override
     public void close() throws IOException, InterruptedException {
         run(List.of("stop", dir.toString()), 60);

@@ -63,7 +63,9 @@ class AccessAndEncryptionOperatorTest {
                     assertThat(v.getNamespace()).isNull();
                     assertThat(v.getMessage()).contains("mallory");
                 }));
-        assertThat(events("rbac-audit")).extracting(Event::getReason).contains("DriftDetected");
+        // Non-compliant on arrival: a new violation, not drift.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events("rbac-audit")).extracting(Event::getReason).contains("NewViolation"));
+        assertThat(events("rbac-audit")).extracting(Event::getReason).doesNotContain("DriftDetected");
         // Audit: the binding is untouched.
         assertThat(client.rbac().clusterRoleBindings().withName("mallory-admin").get().getSubjects()).hasSize(1);
     }
@@ -120,6 +122,42 @@ class AccessAndEncryptionOperatorTest {
         }));
         Ingress unchanged = client.network().v1().ingresses().inNamespace("tls-a").withName("shop").get();
         assertThat(unchanged.getSpec().getTls()).as("Audit mode and no issuer: never rewritten").isNullOrEmpty();
+    }
+
+    @Test
+    void enforcedTlsIsWrittenOnceWhileCertManagerWorks_andDeletionNamesTheRewrittenIngress() throws Exception {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("tls-e").addToLabels("test", "tls-e").endMetadata().build()).create();
+        client.network().v1().ingresses().inNamespace("tls-e").resource(new IngressBuilder()
+                .withNewMetadata().withName("shop").endMetadata()
+                .withNewSpec().addNewRule().withHost("shop.example.com").endRule().endSpec().build()).create();
+        ControlSpec tls = Fixtures.control("TLS-001", "IngressTLS");
+        IngressTlsSpec settings = new IngressTlsSpec();
+        settings.setCertManagerClusterIssuer("letsencrypt");
+        tls.setIngressTls(settings);
+        ControlPolicy policy = Fixtures.policy("tls-enforce", Mode.Enforce, tls);
+        policy.getSpec().setNamespaceSelector(new LabelSelectorBuilder().addToMatchLabels("test", "tls-e").build());
+        client.resource(policy).create();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(status("tls-enforce").getViolations().getItems()).singleElement()
+                .satisfies(v -> assertThat(v.getReason()).isEqualTo("AwaitingCertificate")));
+        Ingress written = client.network().v1().ingresses().inNamespace("tls-e").withName("shop").get();
+        assertThat(written.getMetadata().getAnnotations()).containsEntry("cert-manager.io/cluster-issuer", "letsencrypt")
+                .containsEntry(dev.evident.engine.Labels.REWRITTEN_BY, "tls-enforce");
+        // cert-manager has not issued the Secret yet; reconciles keep coming (touch the Ingress) but nothing is rewritten.
+        for (int i = 0; i < 3; i++) {
+            String touch = String.valueOf(i);
+            client.network().v1().ingresses().inNamespace("tls-e").withName("shop")
+                    .edit(in -> new IngressBuilder(in).editMetadata().addToLabels("touch", touch).endMetadata().build());
+            Thread.sleep(300);
+        }
+        assertThat(events("tls-enforce")).filteredOn(e -> "Remediated".equals(e.getReason())).singleElement()
+                .satisfies(e -> assertThat(e.getCount()).isEqualTo(1));
+        assertThat(events("tls-enforce")).filteredOn(e -> "OriginalRecorded".equals(e.getReason())).hasSize(1);
+        assertThat(status("tls-enforce").getControls()).singleElement().satisfies(c -> assertThat(c.getRemediated()).isEqualTo(1L));
+
+        client.resources(ControlPolicy.class).withName("tls-enforce").delete();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events("tls-enforce")).filteredOn(e -> "PolicyDeleted".equals(e.getReason()))
+                .singleElement().satisfies(e -> assertThat(e.getMessage()).contains("keep its changes").contains("Ingress tls-e/shop")));
     }
 
     // --- helpers ---

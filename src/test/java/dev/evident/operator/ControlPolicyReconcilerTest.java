@@ -136,6 +136,27 @@ class ControlPolicyReconcilerTest {
             assertThat(managedPolicy("late-b")).isPresent();
             assertThat(pssLabel("late-b")).isEqualTo("restricted");
         });
+        // Non-compliant on arrival is a new violation, not drift: creating a namespace is not an incident.
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(events("late")).extracting(Event::getReason).contains("NewViolation", "Remediated").doesNotContain("DriftDetected");
+            assertThat(metrics()).containsPattern("evident_new_violations_total\\{control=\"NET-001\",policy=\"late\"} [1-9]")
+                    .doesNotContain("evident_drift_detected_total{control=\"NET-001\",policy=\"late\"}");
+        });
+    }
+
+    @Test
+    void aSelectorThatMatchesNothingIsNotCompliance() {
+        namespace("nothing-a", "someone-else", null);
+        apply(policy("nothing", Mode.Audit, "no-such-namespace"));
+        await().atMost(WAIT).untilAsserted(() -> {
+            ControlPolicy p = get("nothing");
+            Condition compliant = condition(p, "Compliant");
+            assertThat(compliant.getStatus()).isEqualTo("Unknown");
+            assertThat(compliant.getReason()).isEqualTo("NothingSelected");
+            assertThat(p.getStatus().getScore()).isNull();
+            assertThat(metrics()).contains("evident_last_evaluation_timestamp_seconds{policy=\"nothing\"}")
+                    .doesNotContain("evident_compliance_score{policy=\"nothing\"}");
+        });
     }
 
     @Test
@@ -236,7 +257,8 @@ class ControlPolicyReconcilerTest {
             assertThat(events("del")).as(() -> "all events: " + client.v1().events().inAnyNamespace().list().getItems().stream().map(e -> e.getMetadata().getNamespace() + "/" + e.getInvolvedObject().getName() + ":" + e.getReason()).toList()).filteredOn(e -> "PolicyDeleted".equals(e.getReason())).first()
                     .satisfies(e -> assertThat(e.getMessage()).contains("NetworkPolicy del-a/evident-default-deny")
                             .contains("labels set on Namespaces are left in place"));
-            assertThat(metrics()).doesNotContain("evident_compliance_score{policy=\"del\"}");
+            // Every series of the deleted policy goes, counters included.
+            assertThat(metrics()).doesNotContain("policy=\"del\"");
         });
     }
 

@@ -27,7 +27,8 @@ public class ControlSpec {
     @Pattern(ID_PATTERN)
     private String id;
 
-    @JsonPropertyDescription("Control type; its settings go in the block of the same name (networkDefaultDeny, podSecurityLevel, ...).")
+    @JsonPropertyDescription("Control type, one of: NetworkDefaultDeny, PodSecurityLevel, RbacLeastPrivilege, EncryptedStorage, IngressTLS, "
+            + "SecretsEncryptionAtRest, AuditLogging, SecretsInConfig. Its settings go in the block of the same name, lower camel case (networkDefaultDeny, podSecurityLevel, ...).")
     @Required
     @SchemaFrom(type = ControlType.class)
     private String type;

@@ -28,8 +28,7 @@ import java.util.stream.Collectors;
  * Every host an Ingress (networking.k8s.io/v1) in a selected namespace names in spec.rules[].host is
  * covered by a spec.tls[] entry that lists it (a {@code *.example.com} entry covers exactly one more
  * label) and whose secretName is a Secret of type {@value #TLS_SECRET_TYPE} in the namespace. Only the
- * Secrets' metadata and type are read: the operator caches TLS Secrets only, without their data, so
- * there a Secret of another type simply looks missing.
+ * Secrets' metadata and type are read: the operator caches Secrets without their data.
  *
  * <p>Rules without a host are not judged: they answer any host name, and TLS for those requests is the
  * ingress controller's default certificate, which this control cannot see. An Ingress without any host
@@ -41,6 +40,8 @@ import java.util.stream.Collectors;
  * whose Secret is missing or is {@code <ingress>-tls} (cert-manager issues into it), else a new entry
  * with secretName {@code <ingress>-tls}. Hosts listed by an entry whose Secret has the wrong type, or that
  * has no secretName, move out of it; entries whose Secret is only missing stay, cert-manager fills them.
+ * Once every uncovered host only waits for its Secret and the Ingress names a cert-manager issuer, the
+ * finding is {@code AwaitingCertificate} without a plan: nothing is left for Evident to write.
  */
 public final class IngressTLS implements Control {
     public static final String TYPE = "IngressTLS";
@@ -75,7 +76,9 @@ public final class IngressTLS implements Control {
 
     @Override
     public List<Read> reads() {
-        return List.of(Read.all(Ingress.class), new Read(Secret.class, null, null, "type=" + TLS_SECRET_TYPE));
+        // Every Secret, not only TLS ones, so that live and offline tell a missing Secret from one of the
+        // wrong type alike; the operator caches Secrets without their data.
+        return List.of(Read.all(Ingress.class), Read.all(Secret.class));
     }
 
     @Override
@@ -116,11 +119,21 @@ public final class IngressTLS implements Control {
         String reason = uncovered.stream().map(Uncovered::gap).min(Comparator.naturalOrder()).orElseThrow().reason;
         String message = "hosts not covered by TLS: " + uncovered.stream().map(u -> u.host() + " (" + u.detail() + ")")
                 .collect(Collectors.joining(", ")) + hostlessNote;
+        if (issuerAnnotated(ingress) && uncovered.stream().allMatch(u -> u.gap() == Gap.SECRET_MISSING)) {
+            // Everything a remediation could do is done: the tls entries name the Secrets and cert-manager
+            // is asked to issue them. Re-applying the same edit would change nothing.
+            return ctx.fail(ref, "AwaitingCertificate", message + "; the Ingress asks cert-manager to issue them: waiting for cert-manager", null);
+        }
         String issuer = settings.getCertManagerClusterIssuer();
         if (issuer == null || issuer.isBlank()) {
             return ctx.fail(ref, reason, message + "; no remediation: set ingressTls.certManagerClusterIssuer to let cert-manager issue certificates", null);
         }
         return ctx.fail(ref, reason, message, plan(ctx, ingress, uncovered, issuer));
+    }
+
+    private static boolean issuerAnnotated(Ingress ingress) {
+        Map<String, String> annotations = ingress.getMetadata().getAnnotations();
+        return annotations != null && (annotations.containsKey(Labels.CERT_MANAGER_ISSUER) || annotations.containsKey(Labels.CERT_MANAGER_CLUSTER_ISSUER));
     }
 
     /** Why a host is not covered, or empty when some tls entry covers it with a usable Secret. */

@@ -210,7 +210,30 @@ class IngressTLSTest {
     }
 
     @Test
-    void readsOnlyTlsSecrets() {
-        assertTrue(control.reads().contains(new Read(Secret.class, null, null, "type=kubernetes.io/tls")));
+    void readsEverySecretSoThatLiveAndOfflineTellWrongTypeFromMissing() {
+        // A field selector type=kubernetes.io/tls made an Opaque Secret look missing live but wrong-typed offline.
+        assertTrue(control.reads().contains(Read.all(Secret.class)));
+    }
+
+    @Test
+    void onceTheIngressAsksCertManagerAndOnlyTheSecretIsMissing_itAwaitsTheCertificateWithoutAPlan() {
+        Ingress planned = updated(only(spec("letsencrypt"), ingress("shop", "shop.example.com").build()));
+        // The state right after Evident's own edit: re-planning the same edit on every reconcile was the bug.
+        Finding after = only(spec("letsencrypt"), planned);
+        assertEquals(Result.FAIL, after.result());
+        assertEquals("AwaitingCertificate", after.reason());
+        assertNull(after.remediation());
+        assertTrue(after.message().contains("waiting for cert-manager"), after.message());
+        // cert-manager issues the Secret: compliant.
+        assertEquals(Result.PASS, only(spec("letsencrypt"), planned, tlsSecret("shop-tls")).result());
+    }
+
+    @Test
+    void aUsersOwnIssuerAnnotationAlsoMeansWaiting() {
+        Ingress own = tls(ingress("shop", "shop.example.com"), "shop-cert", "shop.example.com")
+                .editMetadata().withAnnotations(Map.of("cert-manager.io/issuer", "team-ca")).endMetadata().build();
+        Finding f = only(spec(null), own);
+        assertEquals("AwaitingCertificate", f.reason());
+        assertNull(f.remediation());
     }
 }

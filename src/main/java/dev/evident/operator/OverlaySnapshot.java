@@ -1,0 +1,32 @@
+package dev.evident.operator;
+
+import dev.evident.engine.Snapshot;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Instant;
+import java.util.List;
+
+/** A snapshot with Evident's own recent writes laid over it until the caches behind it catch up ({@link RecentWrites}). */
+final class OverlaySnapshot implements Snapshot {
+    private final Snapshot base;
+    private final RecentWrites recentWrites;
+
+    OverlaySnapshot(Snapshot base, RecentWrites recentWrites) {
+        this.base = base;
+        this.recentWrites = recentWrites;
+    }
+
+    @Override
+    public Instant now() {
+        return base.now();
+    }
+
+    @Override
+    public <T extends HasMetadata> List<T> list(Class<T> kind) {
+        return recentWrites.overlay(kind, null, base.list(kind));
+    }
+
+    @Override
+    public <T extends HasMetadata> List<T> list(Class<T> kind, String namespace) {
+        return recentWrites.overlay(kind, namespace, base.list(kind, namespace));
+    }
+}

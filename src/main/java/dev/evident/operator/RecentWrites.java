@@ -1,0 +1,135 @@
+package dev.evident.operator;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What Evident itself just wrote, laid over the informer caches until they catch up. Without it a reconcile
+ * that runs between a write and the watch event that reports it sees the object as it was before: a
+ * label Evident has just set looks missing, the repair is written twice and counted as drift.
+ *
+ * <p>An entry stands in for the cached object only until the informer reports the written version
+ * ({@link #observed}, called for every informer event) and only while the cache still holds exactly the
+ * version the write replaced (or, for a create, nothing). As soon as the cache shows any other version
+ * (someone changed it since), the cache is the truth again and the entry is dropped. Entries also expire,
+ * so a lost watch event cannot pin an old view. Without {@link #observed}, an object Evident created and a
+ * user deleted right after would look present until the entry expired.
+ */
+final class RecentWrites {
+    static final Duration MAX_AGE = Duration.ofSeconds(30);
+
+    private record Key(Class<?> kind, String namespace, String name) {
+    }
+
+    /**
+     * @param written       the object as the API server returned it, or null when Evident deleted it
+     * @param replacedVersion resourceVersion of the object the write replaced, or null when it created it
+     */
+    private record Entry(HasMetadata written, String replacedVersion, Instant at) {
+    }
+
+    private final Clock clock;
+    private final Map<Class<?>, Map<Key, Entry>> byKind = new ConcurrentHashMap<>();
+
+    RecentWrites(Clock clock) {
+        this.clock = clock;
+    }
+
+    void wrote(HasMetadata before, HasMetadata written) {
+        put(written.getClass(), written.getMetadata().getNamespace(), written.getMetadata().getName(),
+                new Entry(written, version(before), clock.instant()));
+    }
+
+    void deleted(HasMetadata before) {
+        put(before.getClass(), before.getMetadata().getNamespace(), before.getMetadata().getName(),
+                new Entry(null, version(before), clock.instant()));
+    }
+
+    private void put(Class<?> kind, String namespace, String name, Entry entry) {
+        // A write over Evident's own earlier write that the cache has not seen yet still replaces, as far as the
+        // cache is concerned, what that earlier write replaced.
+        byKind.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).merge(new Key(kind, namespace, name), entry,
+                (earlier, later) -> earlier.written() != null && Objects.equals(version(earlier.written()), later.replacedVersion())
+                        ? new Entry(later.written(), earlier.replacedVersion(), later.at()) : later);
+    }
+
+    /** An informer event: once the informer has reported the version Evident wrote, the cache speaks for itself. */
+    void observed(HasMetadata object) {
+        Map<Key, Entry> entries = byKind.get(object.getClass());
+        if (entries == null || entries.isEmpty()) {
+            return;
+        }
+        Key key = new Key(object.getClass(), object.getMetadata().getNamespace(), object.getMetadata().getName());
+        entries.computeIfPresent(key, (k, entry) -> entry.written() == null
+                || Objects.equals(version(entry.written()), version(object)) ? null : entry);
+    }
+
+    /** The cached objects of one kind (in one namespace, or all when namespace is null) with recent writes laid over. */
+    <T extends HasMetadata> List<T> overlay(Class<T> kind, String namespace, List<T> cached) {
+        Map<Key, Entry> entries = byKind.get(kind);
+        if (entries == null || entries.isEmpty()) {
+            return cached;
+        }
+        Instant now = clock.instant();
+        List<T> result = null;
+        for (Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Key, Entry> e = it.next();
+            Key key = e.getKey();
+            Entry entry = e.getValue();
+            if (entry.at().plus(MAX_AGE).isBefore(now)) {
+                it.remove();
+                continue;
+            }
+            if (namespace != null && !namespace.equals(key.namespace())) {
+                continue;
+            }
+            int index = indexOf(cached, key.name(), key.namespace());
+            T current = index < 0 ? null : cached.get(index);
+            if (!stale(current, entry)) {
+                it.remove();
+                continue;
+            }
+            if (result == null) {
+                result = new ArrayList<>(cached);
+            }
+            if (index >= 0) {
+                result.remove(index);
+            }
+            if (entry.written() != null) {
+                result.add(kind.cast(entry.written()));
+            }
+        }
+        return result == null ? cached : result;
+    }
+
+    /** The cache has not seen the write yet: it still holds the replaced version (or nothing, after a create). */
+    private static boolean stale(HasMetadata cached, Entry entry) {
+        if (cached == null) {
+            // Created by Evident and not cached yet; for a delete, the cache has caught up.
+            return entry.written() != null && entry.replacedVersion() == null;
+        }
+        return Objects.equals(version(cached), entry.replacedVersion());
+    }
+
+    private static <T extends HasMetadata> int indexOf(List<T> objects, String name, String namespace) {
+        for (int i = 0; i < objects.size(); i++) {
+            var meta = objects.get(i).getMetadata();
+            if (name.equals(meta.getName()) && Objects.equals(namespace, meta.getNamespace())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static String version(HasMetadata o) {
+        return o == null ? null : o.getMetadata().getResourceVersion();
+    }
+}

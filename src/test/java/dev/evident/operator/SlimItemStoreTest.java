@@ -1,0 +1,47 @@
+package dev.evident.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class SlimItemStoreTest {
+
+    @Test
+    void secretsKeepTypeAndMetadataButNeverData() {
+        SlimItemStore<Secret> store = new SlimItemStore<>();
+        Secret secret = new SecretBuilder().withNewMetadata().withNamespace("a").withName("tls")
+                .addToAnnotations(SlimItemStore.LAST_APPLIED, "{\"data\":{\"tls.key\":\"c2VjcmV0\"}}")
+                .addToAnnotations("owner", "team-a").endMetadata()
+                .withType("kubernetes.io/tls")
+                .withData(Map.of("tls.key", "c2VjcmV0"))
+                .withStringData(Map.of("extra", "secret"))
+                .build();
+        store.put(store.getKey(secret), secret);
+
+        Secret cached = store.get("a/tls");
+        assertThat(cached.getType()).isEqualTo("kubernetes.io/tls");
+        assertThat(cached.getData()).isNull();
+        assertThat(cached.getStringData()).isNull();
+        assertThat(cached.getMetadata().getAnnotations()).containsOnlyKeys("owner");
+    }
+
+    @Test
+    void everyKindLosesManagedFieldsButKeepsTheUsersApplyRecord() {
+        SlimItemStore<Ingress> store = new SlimItemStore<>();
+        Ingress ingress = new IngressBuilder().withNewMetadata().withNamespace("web").withName("shop")
+                .addToAnnotations(SlimItemStore.LAST_APPLIED, "{\"spec\":{}}")
+                .withManagedFields(new ManagedFieldsEntryBuilder().withManager("kubectl").withOperation("Apply").build())
+                .endMetadata().withNewSpec().endSpec().build();
+        store.put(store.getKey(ingress), ingress);
+
+        Ingress cached = store.get("web/shop");
+        assertThat(cached.getMetadata().getManagedFields()).isNull();
+        assertThat(cached.getMetadata().getAnnotations()).containsKey(SlimItemStore.LAST_APPLIED);
+    }
+}
