@@ -1,6 +1,7 @@
 package dev.evident.cli;
 
 import dev.evident.api.v1alpha1.ControlPolicy;
+import dev.evident.controls.StandardControls;
 import dev.evident.engine.ControlCatalog;
 import dev.evident.engine.ControlEvaluation;
 import dev.evident.engine.Finding;
@@ -49,7 +50,8 @@ public final class AuditCommand implements Callable<Integer> {
     public enum Format {
         table(TableReport::write),
         json(JsonReport::write),
-        junit(JunitReport::write);
+        junit(JunitReport::write),
+        accessReview(AccessReviewReport::write) { @Override public String toString() { return "access-review"; } };
 
         private final BiConsumer<AuditReport, PrintWriter> writer;
 
@@ -89,13 +91,17 @@ public final class AuditCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--output", defaultValue = "table", paramLabel = "table|json|junit",
+    @Option(names = "--output", defaultValue = "table", paramLabel = "table|json|junit|access-review",
             description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format output;
 
     @Option(names = {"--namespace", "-n"}, paramLabel = "<name>",
             description = "Namespace of objects that carry none, as kubectl apply -n (default: default).")
     String namespace;
+
+    @Option(names = "--control-plane-config", paramLabel = "<dir>",
+            description = "The API server's audit policy and encryption configuration files (copied from a control-plane node), checked by AuditLogging and SecretsEncryptionAtRest.")
+    String controlPlaneConfig;
 
     @Option(names = "--now", converter = Rfc3339.class, paramLabel = "<RFC3339 time>",
             description = "Evaluation time (default: now).")
@@ -118,7 +124,7 @@ public final class AuditCommand implements Callable<Integer> {
         if (ManifestReader.STDIN.equals(policy)) {
             throw new InputException("--policy: stdin (-) is for --resources; give a file or directory");
         }
-        ControlCatalog catalog = ControlCatalog.standard();
+        ControlCatalog catalog = StandardControls.catalog();
         ManifestReader reader = new ManifestReader(stdin);
         ObjectDecoder decoder = new ObjectDecoder(catalog.reads());
         List<String> notEvaluated = new ArrayList<>();
@@ -140,6 +146,10 @@ public final class AuditCommand implements Callable<Integer> {
             notEvaluated.addAll(inventory.notEvaluated());
             objects = inventory.objects();
             assumed = inventory.assumedNamespaces();
+        }
+        if (controlPlaneConfig != null) {
+            objects = new ArrayList<>(objects);
+            objects.addAll(ControlPlaneConfig.read(reader, controlPlaneConfig));
         }
 
         InMemorySnapshot snapshot = InMemorySnapshot.of(now != null ? now : clock.instant(), objects);
@@ -173,7 +183,7 @@ public final class AuditCommand implements Callable<Integer> {
         }
         spec.commandLine().getErr().flush();
         reportNotEvaluated(notEvaluated, assumed);
-        AuditReport report = new AuditReport(audited, notEvaluated.size());
+        AuditReport report = new AuditReport(audited, notEvaluated.size(), snapshot);
         if (evidenceLog != null) {
             EvidenceOption.append(evidenceLog, clock, snapshot.now(), policies, audited.stream().map(AuditReport.Audited::evaluation).toList());
         }

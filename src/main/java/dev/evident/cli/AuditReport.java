@@ -5,14 +5,20 @@ import dev.evident.api.v1alpha1.Mode;
 import dev.evident.engine.Finding;
 import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Result;
+import dev.evident.engine.Snapshot;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * What an audit found: each policy with the file it came from and its evaluation, and how many inputs
- * could not be evaluated (each named on stderr).
+ * What an audit found: each policy with the file it came from and its evaluation, how many inputs could not be
+ * evaluated (each named on stderr), and the snapshot it was evaluated over (for reports that look at the objects
+ * themselves, such as the access review; may be null).
  */
-public record AuditReport(List<Audited> policies, int notEvaluated) {
+public record AuditReport(List<Audited> policies, int notEvaluated, Snapshot snapshot) {
+
+    public AuditReport(List<Audited> policies, int notEvaluated) {
+        this(policies, notEvaluated, null);
+    }
 
     public record Audited(Manifest source, ControlPolicy policy, PolicyEvaluation evaluation) {
         public String name() {

@@ -1,11 +1,5 @@
 package dev.evident.engine;
 
-import dev.evident.controls.encryption.EncryptedStorage;
-import dev.evident.controls.encryption.IngressTLS;
-import dev.evident.controls.encryption.SecretsEncryptionAtRest;
-import dev.evident.controls.network.NetworkDefaultDeny;
-import dev.evident.controls.network.PodSecurityLevel;
-import dev.evident.controls.rbac.RbacLeastPrivilege;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import java.util.LinkedHashMap;
@@ -15,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The control types Evident knows. Adding a control means adding it here, and nowhere else. */
+/** A set of controls by type; the standard one is dev.evident.controls.StandardControls. */
 public final class ControlCatalog {
     private final Map<String, Control> byType = new LinkedHashMap<>();
 
@@ -25,16 +19,6 @@ public final class ControlCatalog {
                 throw new IllegalArgumentException("two controls answer to type " + c.type());
             }
         }
-    }
-
-    public static ControlCatalog standard() {
-        return new ControlCatalog(List.of(
-                new NetworkDefaultDeny(),
-                new PodSecurityLevel(),
-                new RbacLeastPrivilege(),
-                new EncryptedStorage(),
-                new IngressTLS(),
-                new SecretsEncryptionAtRest()));
     }
 
     public Optional<Control> find(String type) {

@@ -147,7 +147,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                     .map(kv -> new FieldSelector.Field(kv[0], kv[1]))
                     .toList()));
         }
-        config.withItemStore(new SlimItemStore<>());
+        config.withItemStore(new SlimItemStore<>(read.slim()));
         return new InformerEventSource<>(config.build(), context);
     }
 

@@ -1,6 +1,6 @@
 package dev.evident.operator;
 
-import dev.evident.engine.ControlCatalog;
+import dev.evident.controls.StandardControls;
 import dev.evident.engine.Engine;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.inject.Produces;
@@ -29,6 +29,6 @@ public class OperatorBeans {
     @Produces
     @Singleton
     Engine engine(OperatorNamespace operatorNamespace) {
-        return new Engine(ControlCatalog.standard(), operatorNamespace.name());
+        return new Engine(StandardControls.catalog(), operatorNamespace.name());
     }
 }

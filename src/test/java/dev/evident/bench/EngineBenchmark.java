@@ -3,7 +3,7 @@ package dev.evident.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evident.api.v1alpha1.ControlPolicy;
-import dev.evident.engine.ControlCatalog;
+import dev.evident.controls.StandardControls;
 import dev.evident.engine.Engine;
 import dev.evident.engine.InMemorySnapshot;
 import dev.evident.engine.PolicyEvaluation;
@@ -37,7 +37,7 @@ class EngineBenchmark {
     void evaluationScalesLinearly() throws Exception {
         ControlPolicy policy = new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
                 .unmarshal(java.nio.file.Files.readString(Path.of("examples/policies/soc2-baseline.yaml")), ControlPolicy.class);
-        Engine engine = new Engine(ControlCatalog.standard(), null);
+        Engine engine = new Engine(StandardControls.catalog(), null);
         measure(engine, policy, 1_000); // JIT warm-up over every control's code paths
         double[] small = measure(engine, policy, 100);
         double[] large = measure(engine, policy, 5_000);

@@ -51,10 +51,14 @@ class AuditCommandTest {
         assertRow(run, "soc2-baseline", "NET-001", "fail", "web", "Namespace", "web", "DefaultDenyMissing");
         assertRow(run, "soc2-baseline", "PSS-001", "fail", "web", "Namespace", "web", "LevelTooLow");
         assertRow(run, "soc2-baseline", "PSS-001", "fail", "analytics", "Namespace", "analytics", "LabelMissing");
-        assertRow(run, "soc2-baseline", "RBAC-001", "fail", "-", "ClusterRoleBinding", "ci-deployer-admin", "PowerfulGrant");
+        assertRow(run, "soc2-baseline", "RBAC-001", "fail", "-", "ClusterRoleBinding", "ci-deployer-admin", "ClusterAdminGrant");
         assertRow(run, "soc2-baseline", "ENC-001", "fail", "payments", "PersistentVolumeClaim", "ledger-archive", "RequiredParametersNotMet");
         assertRow(run, "soc2-baseline", "TLS-001", "fail", "payments", "Ingress", "checkout", "TlsSecretMissing");
         assertRow(run, "soc2-baseline", "ENC-002", "notApplicable", "-", "Cluster", "kube-apiserver", "ApiServerNotVisible");
+        assertRow(run, "soc2-baseline", "CFG-001", "fail", "payments", "Deployment", "ledger", "CredentialsInConfig");
+        assertRow(run, "soc2-baseline", "ENC-001", "fail", "payments", "StatefulSet", "kafka", "RequiredParametersNotMet");
+        assertRow(run, "soc2-baseline", "ENC-001", "fail", "-", "PersistentVolume", "nfs-archive", "NoStorageClass");
+        assertTrue(!run.out().contains("correct-horse-battery-staple"), "values are never printed");
         assertTrue(!run.out().contains(" kube-system "), "kube-system is excluded");
         assertTrue(run.out().contains("Hint: 6 failures of Audit-mode controls could be remediated in Enforce mode"), run::toString);
     }
@@ -71,7 +75,7 @@ class AuditCommandTest {
         assertTrue(out.indexOf("Namespace analytics: create NetworkPolicy analytics/evident-default-deny", plan) > 0, out);
         assertTrue(!out.substring(plan).contains("Namespace payments"), "compliant namespaces need no plan");
         assertTrue(out.indexOf("TLS-001    Ingress payments/checkout:", plan) > 0, out);
-        assertTrue(out.indexOf("RBAC-001   ClusterRoleBinding ci-deployer-admin: not remediated automatically (PowerfulGrant)", plan) > 0, out);
+        assertTrue(out.indexOf("RBAC-001   ClusterRoleBinding ci-deployer-admin: not remediated automatically (ClusterAdminGrant)", plan) > 0, out);
         // PSS-001 overrides the mode with Audit: its failures are a hint, not part of the plan
         assertTrue(!out.substring(plan).contains("PSS-001"), out);
         assertTrue(out.contains("Hint: 3 failures of Audit-mode controls"), out);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.evident.engine.ControlCatalog;
+import dev.evident.controls.StandardControls;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -23,7 +23,7 @@ class ManifestReaderTest {
     Path dir;
 
     private final ManifestReader reader = new ManifestReader(InputStream.nullInputStream());
-    private final ObjectDecoder decoder = new ObjectDecoder(ControlCatalog.standard().reads());
+    private final ObjectDecoder decoder = new ObjectDecoder(StandardControls.catalog().reads());
 
     private List<HasMetadata> objects(List<Manifest> manifests) {
         return manifests.stream().map(decoder::object).map(ObjectDecoder.Decoded::object).filter(java.util.Objects::nonNull).toList();

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** Offline, a policy gets exactly the defaults the API server would apply from the committed CRD's schema. */
 class SchemaDefaultsTest {
-    private final ObjectDecoder decoder = new ObjectDecoder(ControlCatalog.standard().reads());
+    private final ObjectDecoder decoder = new ObjectDecoder(dev.evident.controls.StandardControls.catalog().reads());
 
     private ControlPolicy read(String yaml) {
         List<Manifest> manifests = new ArrayList<>();

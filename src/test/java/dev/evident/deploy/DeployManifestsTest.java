@@ -2,7 +2,7 @@ package dev.evident.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.evident.engine.ControlCatalog;
+import dev.evident.controls.StandardControls;
 import dev.evident.engine.Read;
 import dev.evident.operator.ControlPolicyReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -30,7 +30,7 @@ class DeployManifestsTest {
     void operatorMayReadEveryKindTheControlsRead() throws IOException {
         ClusterRole role = find(ClusterRole.class);
         List<Role> roles = all(Role.class);
-        for (Read read : ControlCatalog.standard().reads()) {
+        for (Read read : StandardControls.catalog().reads()) {
             String group = HasMetadata.getGroup(read.kind());
             String plural = HasMetadata.getPlural(read.kind());
             for (String verb : List.of("get", "list", "watch")) {

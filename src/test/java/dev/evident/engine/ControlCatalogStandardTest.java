@@ -10,6 +10,7 @@ import dev.evident.api.v1alpha1.IngressTlsSpec;
 import dev.evident.api.v1alpha1.Mode;
 import dev.evident.api.v1alpha1.RbacLeastPrivilegeSpec;
 import dev.evident.api.v1alpha1.SubjectRef;
+import dev.evident.controls.StandardControls;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** The standard catalogue wires the SOC 2 controls into the engine: types, default criteria, reads, validation. */
 class ControlCatalogStandardTest {
-    private final Engine engine = new Engine(ControlCatalog.standard(), null);
+    private final Engine engine = new Engine(StandardControls.catalog(), null);
 
     private static ControlSpec withId(String id, ControlSpec spec) {
         spec.setId(id);

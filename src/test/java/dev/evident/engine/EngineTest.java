@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evident.api.v1alpha1.ControlSpec;
 import dev.evident.api.v1alpha1.Mode;
+import dev.evident.controls.StandardControls;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ class EngineTest {
             public List<Read> reads() { return List.of(); }
             public List<Finding> evaluate(ControlContext context) { throw new IllegalStateException("boom"); }
         };
-        Control network = ControlCatalog.standard().find("NetworkDefaultDeny").orElseThrow();
+        Control network = StandardControls.catalog().find("NetworkDefaultDeny").orElseThrow();
         Engine engine = new Engine(new ControlCatalog(List.of(broken, network)), null);
         var result = engine.evaluate(policy("p", Mode.Audit, podSecurityLevel("PSS-001", "baseline"), networkDefaultDeny("NET-001", true)),
                 InMemorySnapshot.of(Fixtures.NOW, namespace("a")));

@@ -6,6 +6,7 @@ import dev.evident.api.v1alpha1.ControlSpec;
 import dev.evident.api.v1alpha1.Mode;
 import dev.evident.api.v1alpha1.NetworkDefaultDenySpec;
 import dev.evident.api.v1alpha1.PodSecurityLevelSpec;
+import dev.evident.controls.StandardControls;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.time.Instant;
@@ -89,6 +90,6 @@ public final class Fixtures {
 
     /** Evaluates one policy over the objects with the standard catalogue, offline (no operator namespace). */
     public static PolicyEvaluation evaluate(ControlPolicy policy, io.fabric8.kubernetes.api.model.HasMetadata... objects) {
-        return new Engine(ControlCatalog.standard(), null).evaluate(policy, InMemorySnapshot.of(NOW, objects));
+        return new Engine(StandardControls.catalog(), null).evaluate(policy, InMemorySnapshot.of(NOW, objects));
     }
 }

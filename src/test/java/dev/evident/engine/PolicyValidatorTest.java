@@ -10,12 +10,13 @@ import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.api.v1alpha1.ControlSpec;
 import dev.evident.api.v1alpha1.Mode;
 import dev.evident.api.v1alpha1.NetworkDefaultDenySpec;
+import dev.evident.controls.StandardControls;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PolicyValidatorTest {
-    private final PolicyValidator validator = new PolicyValidator(ControlCatalog.standard());
+    private final PolicyValidator validator = new PolicyValidator(StandardControls.catalog());
 
     private List<String> problems(ControlPolicy p) {
         return validator.validate(p);

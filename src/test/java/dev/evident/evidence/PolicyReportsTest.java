@@ -3,7 +3,7 @@ package dev.evident.evidence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evident.api.v1alpha1.ControlPolicy;
-import dev.evident.engine.ControlCatalog;
+import dev.evident.controls.StandardControls;
 import dev.evident.engine.Engine;
 import dev.evident.engine.InMemorySnapshot;
 import dev.evident.engine.PolicyEvaluation;
@@ -38,7 +38,7 @@ class PolicyReportsTest {
     }
 
     static PolicyEvaluation evaluate(ControlPolicy policy, List<HasMetadata> objects) {
-        return new Engine(ControlCatalog.standard(), null).evaluate(policy, InMemorySnapshot.of(NOW, objects));
+        return new Engine(StandardControls.catalog(), null).evaluate(policy, InMemorySnapshot.of(NOW, objects));
     }
 
     static List<HasMetadata> cluster(int namespaces, String level) {

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.marcnuri.helm.LintResult;
-import dev.evident.engine.ControlCatalog;
+import dev.evident.controls.StandardControls;
 import dev.evident.engine.Read;
 import dev.evident.metrics.EvidentMetrics;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -192,7 +192,7 @@ class HelmChartTest {
         Set<String> grants = Rbac.grants(HelmChart.render(Map.of()).one("ClusterRole"));
         Set<String> namespaced = new TreeSet<>();
         HelmChart.render(Map.of()).ofKind("Role").forEach(role -> namespaced.addAll(Rbac.grants(role)));
-        for (Read read : ControlCatalog.standard().reads()) {
+        for (Read read : StandardControls.catalog().reads()) {
             String resource = HasMetadata.getGroup(read.kind()) + "/" + HasMetadata.getPlural(read.kind());
             for (String verb : List.of("get", "list", "watch")) {
                 Set<String> where = read.namespace() != null ? namespaced : grants;

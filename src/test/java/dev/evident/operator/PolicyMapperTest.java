@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.api.v1alpha1.Mode;
+import dev.evident.controls.StandardControls;
 import dev.evident.engine.ControlCatalog;
 import dev.evident.engine.Fixtures;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -29,7 +30,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class PolicyMapperTest {
-    private static final ControlCatalog CATALOG = ControlCatalog.standard();
+    private static final ControlCatalog CATALOG = StandardControls.catalog();
 
     /** The policy cache JOSDK hands the mapper, over a fixed list. */
     private record Policies(List<ControlPolicy> all) implements IndexerResourceCache<ControlPolicy> {

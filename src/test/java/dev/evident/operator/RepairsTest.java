@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.api.v1alpha1.Mode;
 import dev.evident.api.v1alpha1.NetworkDefaultDenySpec.PolicyType;
-import dev.evident.engine.ControlCatalog;
+import dev.evident.controls.StandardControls;
 import dev.evident.engine.Engine;
 import dev.evident.engine.Finding;
 import dev.evident.engine.InMemorySnapshot;
@@ -49,7 +49,7 @@ class RepairsTest {
     private KubernetesClient client;
     private final RemediationBudgetTest.ManualClock clock = new RemediationBudgetTest.ManualClock();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final Engine engine = new Engine(ControlCatalog.standard(), "evident-system");
+    private final Engine engine = new Engine(StandardControls.catalog(), "evident-system");
     private final RecentWrites recentWrites = new RecentWrites(clock);
     private final DriftTracker drift = new DriftTracker();
     private final List<HasMetadata> cluster = new ArrayList<>();

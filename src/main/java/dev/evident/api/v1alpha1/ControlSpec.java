@@ -16,6 +16,8 @@ import java.util.List;
 @ValidationRule(value = "!has(self.encryptedStorage) || self.type == 'EncryptedStorage'", message = "encryptedStorage is only allowed with type EncryptedStorage")
 @ValidationRule(value = "!has(self.ingressTls) || self.type == 'IngressTLS'", message = "ingressTls is only allowed with type IngressTLS")
 @ValidationRule(value = "!has(self.secretsEncryptionAtRest) || self.type == 'SecretsEncryptionAtRest'", message = "secretsEncryptionAtRest is only allowed with type SecretsEncryptionAtRest")
+@ValidationRule(value = "!has(self.auditLogging) || self.type == 'AuditLogging'", message = "auditLogging is only allowed with type AuditLogging")
+@ValidationRule(value = "!has(self.secretsInConfig) || self.type == 'SecretsInConfig'", message = "secretsInConfig is only allowed with type SecretsInConfig")
 public class ControlSpec {
     public static final String ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$";
     public static final String CRITERION_PATTERN = "^(CC|A|C|PI|P)[0-9]+(\\.[0-9]+)*$";
@@ -26,7 +28,7 @@ public class ControlSpec {
     private String id;
 
     @JsonPropertyDescription("Control type, one of: NetworkDefaultDeny, PodSecurityLevel, RbacLeastPrivilege, EncryptedStorage, IngressTLS, "
-            + "SecretsEncryptionAtRest. Its settings go in the block of the same name, lower camel case (networkDefaultDeny, podSecurityLevel, ...).")
+            + "SecretsEncryptionAtRest, AuditLogging, SecretsInConfig. Its settings go in the block of the same name, lower camel case (networkDefaultDeny, podSecurityLevel, ...).")
     @Required
     @SchemaFrom(type = ControlType.class)
     private String type;
@@ -55,6 +57,12 @@ public class ControlSpec {
     @JsonPropertyDescription("Settings of a SecretsEncryptionAtRest control (none yet).")
     private SecretsEncryptionAtRestSpec secretsEncryptionAtRest;
 
+    @JsonPropertyDescription("Settings of an AuditLogging control (none yet).")
+    private AuditLoggingSpec auditLogging;
+
+    @JsonPropertyDescription("Settings of a SecretsInConfig control.")
+    private SecretsInConfigSpec secretsInConfig;
+
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
     public String getType() { return type; }
@@ -75,4 +83,8 @@ public class ControlSpec {
     public void setIngressTls(IngressTlsSpec ingressTls) { this.ingressTls = ingressTls; }
     public SecretsEncryptionAtRestSpec getSecretsEncryptionAtRest() { return secretsEncryptionAtRest; }
     public void setSecretsEncryptionAtRest(SecretsEncryptionAtRestSpec secretsEncryptionAtRest) { this.secretsEncryptionAtRest = secretsEncryptionAtRest; }
+    public AuditLoggingSpec getAuditLogging() { return auditLogging; }
+    public void setAuditLogging(AuditLoggingSpec auditLogging) { this.auditLogging = auditLogging; }
+    public SecretsInConfigSpec getSecretsInConfig() { return secretsInConfig; }
+    public void setSecretsInConfig(SecretsInConfigSpec secretsInConfig) { this.secretsInConfig = secretsInConfig; }
 }

@@ -11,5 +11,7 @@ public enum ControlType {
     RbacLeastPrivilege,
     EncryptedStorage,
     IngressTLS,
-    SecretsEncryptionAtRest
+    SecretsEncryptionAtRest,
+    AuditLogging,
+    SecretsInConfig
 }

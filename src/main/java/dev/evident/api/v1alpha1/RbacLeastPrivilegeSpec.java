@@ -10,7 +10,7 @@ import java.util.List;
 public class RbacLeastPrivilegeSpec {
     public enum Remediation { Report, RemoveSubjects }
 
-    @JsonPropertyDescription("Subjects that may hold powerful grants. name (and namespace for ServiceAccounts) may use * as a wildcard.")
+    @JsonPropertyDescription("Subjects that may hold any risk class except anonymous and systemMasters. name (and namespace for ServiceAccounts) may use * as a wildcard.")
     private List<SubjectRef> allowedSubjects = new ArrayList<>();
 
     @JsonPropertyDescription("When true (default) any binding to system:anonymous or system:unauthenticated fails, whatever the role.")
@@ -21,6 +21,12 @@ public class RbacLeastPrivilegeSpec {
     @Default("Report")
     private Remediation remediation = Remediation.Report;
 
+    @JsonPropertyDescription("The risk classes judged, each with a switch and its own allow-list. clusterAdmin, wildcard, escalation and anonymous are on by default; secretsRead, podExec, workloadCreate, nodeProxy, tokenRequest, certificateApproval and systemMasters are off.")
+    @Default("{}")
+    private RbacRisksSpec risks = new RbacRisksSpec();
+
+    public RbacRisksSpec getRisks() { return risks; }
+    public void setRisks(RbacRisksSpec risks) { this.risks = risks; }
     public List<SubjectRef> getAllowedSubjects() { return allowedSubjects; }
     public void setAllowedSubjects(List<SubjectRef> allowedSubjects) { this.allowedSubjects = allowedSubjects; }
     public boolean isForbidAnonymous() { return forbidAnonymous; }

@@ -109,6 +109,11 @@ public final class IngressTLS implements Control {
             uncovered(ctx, ingress, host).ifPresent(uncovered::add);
         }
         if (uncovered.isEmpty()) {
+            Optional<String> plainHttp = PlainHttp.allowedBy(ingress);
+            if (plainHttp.isPresent()) {
+                return ctx.fail(ref, "PlainHttpAllowed", "every host has TLS, but " + plainHttp.get() + " tells the controller to serve them"
+                        + " over plain HTTP too; not remediated: remove the annotation", null);
+            }
             return ctx.pass(ref, "AllHostsCovered", "TLS with a " + TLS_SECRET_TYPE + " Secret for " + String.join(", ", hosts) + hostlessNote);
         }
         String reason = uncovered.stream().map(Uncovered::gap).min(Comparator.naturalOrder()).orElseThrow().reason;

@@ -1,33 +1,38 @@
 package dev.evident.controls.encryption;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evident.controls.controlplane.ApiServer;
 import dev.evident.engine.Control;
 import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
-import dev.evident.engine.Labels;
 import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Read;
-import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.stream.Stream;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * The API server encrypts Secrets at rest: where it runs as a visible pod (namespace
- * {@value #NAMESPACE}, label component=kube-apiserver) some container passes
- * {@value #FLAG} with a value, as {@code --flag=path}, as {@code --flag path}, or inside a shell command
- * line. The flag is all a pod shows: which providers the file configures cannot be seen from here.
+ * {@value ApiServer#NAMESPACE}, label component=kube-apiserver) some container passes {@value #FLAG} with a
+ * value. When the configuration file itself is provided (audit {@code --control-plane-config DIR}), the first
+ * entry whose resources cover secrets must list a provider other than {@code identity} first (the first
+ * provider encrypts what is written; identity writes plain text). Live, the file is not visible and the flag
+ * is all that is judged.
  *
- * <p>{@value #NAMESPACE} is read straight from the snapshot, whatever namespaces the policy selects
+ * <p>{@value ApiServer#NAMESPACE} is read straight from the snapshot, whatever namespaces the policy selects
  * (policies exclude it by default). Managed control planes (EKS, GKE, AKS...) show no such pod: then the
  * control gives one notApplicable finding, and the provider's attestation belongs in a ControlException.
  * Never remediated: the flag is set on the control plane, not through the API.
  */
 public final class SecretsEncryptionAtRest implements Control {
     public static final String TYPE = "SecretsEncryptionAtRest";
-    public static final String NAMESPACE = "kube-system";
     public static final String FLAG = "--encryption-provider-config";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Entries of an EncryptionConfiguration that cover Secrets: by name, all core resources, or all resources. */
+    private static final Set<String> COVERS_SECRETS = Set.of("secrets", "*.", "*.*");
 
     @Override
     public String type() {
@@ -41,52 +46,48 @@ public final class SecretsEncryptionAtRest implements Control {
 
     @Override
     public List<Read> reads() {
-        return List.of(new Read(Pod.class, NAMESPACE, Labels.COMPONENT + "=" + Labels.COMPONENT_APISERVER, null));
+        return List.of(ApiServer.PODS);
     }
 
     @Override
     public List<Finding> evaluate(ControlContext ctx) {
-        List<Finding> findings = new ArrayList<>();
-        for (Pod pod : ctx.snapshot().list(Pod.class, NAMESPACE)) {
-            Map<String, String> labels = pod.getMetadata().getLabels();
-            if (labels == null || !Labels.COMPONENT_APISERVER.equals(labels.get(Labels.COMPONENT))) {
-                continue;
-            }
-            if (hasEncryptionConfig(pod)) {
-                findings.add(ctx.pass(ObjectRef.of(pod), "EncryptionProviderConfigured", "kube-apiserver runs with " + FLAG));
-            } else {
-                findings.add(ctx.fail(ObjectRef.of(pod), "EncryptionProviderNotConfigured", "kube-apiserver runs without " + FLAG
-                        + ", so Secrets are stored unencrypted in etcd; not remediated: the flag must be set on the control plane", null));
-            }
-        }
-        if (findings.isEmpty()) {
-            findings.add(ctx.notApplicable(new ObjectRef("Cluster", null, Labels.COMPONENT_APISERVER), "ApiServerNotVisible",
-                    "no kube-apiserver pod in " + NAMESPACE + " (a managed control plane?): cover this control with a ControlException "
-                            + "that cites the provider's attestation of encryption at rest"));
-        }
-        return findings;
+        return ApiServer.judgeEachPod(ctx, "encryption at rest", SecretsEncryptionAtRest::evaluate);
     }
 
-    /** Whether some container's command line carries the flag with a non-empty value. */
-    static boolean hasEncryptionConfig(Pod pod) {
-        if (pod.getSpec() == null || pod.getSpec().getContainers() == null) {
-            return false;
+    private static Finding evaluate(ControlContext ctx, Pod pod) {
+        ObjectRef ref = ObjectRef.of(pod);
+        Optional<String> path = ApiServer.flag(pod, FLAG);
+        if (path.isEmpty()) {
+            return ctx.fail(ref, "EncryptionProviderNotConfigured", "kube-apiserver runs without " + FLAG
+                    + ", so Secrets are stored unencrypted in etcd; not remediated: the flag must be set on the control plane", null);
         }
-        for (Container c : pod.getSpec().getContainers()) {
-            List<String> words = Stream.concat(
-                            c.getCommand() == null ? Stream.empty() : c.getCommand().stream(),
-                            c.getArgs() == null ? Stream.empty() : c.getArgs().stream())
-                    .filter(a -> a != null)
-                    .flatMap(a -> Stream.of(a.trim().split("\\s+")))
-                    .toList();
-            for (int i = 0; i < words.size(); i++) {
-                String w = words.get(i);
-                if (w.startsWith(FLAG + "=") && w.length() > FLAG.length() + 1
-                        || w.equals(FLAG) && i + 1 < words.size() && !words.get(i + 1).startsWith("-")) {
-                    return true;
-                }
+        Optional<GenericKubernetesResource> config = ApiServer.configFile(ctx.snapshot(), "apiserver.config.k8s.io", "EncryptionConfiguration", path.get());
+        if (config.isEmpty()) {
+            return ctx.pass(ref, "EncryptionProviderConfigured", "kube-apiserver runs with " + FLAG
+                    + "; the configuration's providers were not checked (offline, give its file with --control-plane-config)");
+        }
+        String where = ApiServer.source(config.get());
+        JsonNode entries = JSON.valueToTree(config.get().getAdditionalProperties()).path("resources");
+        for (int i = 0; i < entries.size(); i++) {
+            JsonNode entry = entries.get(i);
+            boolean covers = false;
+            for (JsonNode r : entry.path("resources")) {
+                covers |= COVERS_SECRETS.contains(r.asText());
             }
+            if (!covers) {
+                continue;
+            }
+            JsonNode first = entry.path("providers").path(0);
+            String provider = first.isObject() && first.fieldNames().hasNext() ? first.fieldNames().next() : "none";
+            if ("identity".equals(provider) || "none".equals(provider)) {
+                return ctx.fail(ref, "EncryptionProviderIdentity", where + ": resources[" + i + "] covers secrets with " + provider
+                        + " as its first provider, so Secrets are written unencrypted; not remediated: put an encrypting provider"
+                        + " (aescbc, aesgcm, secretbox, kms) first on the control plane", null);
+            }
+            return ctx.pass(ref, "EncryptionProviderConfigured", "kube-apiserver runs with " + FLAG + "; " + where + " resources[" + i
+                    + "] encrypts secrets with " + provider);
         }
-        return false;
+        return ctx.fail(ref, "SecretsNotCovered", where + " has no resources entry for secrets, so they are written unencrypted;"
+                + " not remediated: add one on the control plane", null);
     }
 }

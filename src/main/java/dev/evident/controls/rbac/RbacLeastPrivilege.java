@@ -3,6 +3,7 @@ package dev.evident.controls.rbac;
 import dev.evident.api.v1alpha1.ControlSpec;
 import dev.evident.api.v1alpha1.RbacLeastPrivilegeSpec;
 import dev.evident.api.v1alpha1.SubjectRef;
+import dev.evident.controls.Glob;
 import dev.evident.engine.Control;
 import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
@@ -15,33 +16,33 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
-import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleRef;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * No powerful grant reaches a subject outside the allow-list, and (with forbidAnonymous) nothing is bound
- * to anonymous or unauthenticated requests. A powerful grant is a binding to ClusterRole
- * {@value #CLUSTER_ADMIN}, or to a role with a rule that has {@code *} in both verbs and resources, or
- * one of the verbs escalate, bind, impersonate. A {@code *} verb on the resources those three verbs act
- * on (roles, clusterroles; users, groups, serviceaccounts, uids, userextras) counts too, because it
- * includes them.
+ * No binding gives a risk class it judges ({@link RiskClass}) to a subject outside that class's allow-lists.
+ * Role classes (clusterAdmin, wildcard, escalation, secretsRead, podExec, workloadCreate, nodeProxy,
+ * tokenRequest, certificateApproval) are about what the bound role grants ({@link RiskRules}); subject
+ * classes (anonymous, systemMasters) about who is bound, whatever the role.
  *
- * <p>Every ClusterRoleBinding and every RoleBinding in a selected namespace gives one finding. A roleRef
- * to a role the snapshot lacks is judged on its name only. Aggregated ClusterRoles are judged on the rules
- * they hold at the time. Anonymous subjects fail even when the allow-list matches them.
+ * <p>Every ClusterRoleBinding and every RoleBinding in a selected namespace gives one finding; its reason is
+ * that of the first class it fails, its message names every failing class, the rule that grants it and the
+ * subjects. Aggregated ClusterRoles are resolved through their aggregationRule. A roleRef to a role the
+ * snapshot lacks is judged on its name only; a roleRef the API server rejects (a ClusterRoleBinding to a
+ * Role) grants nothing and is notApplicable (InvalidRoleRef), whichever Role of that name exists.
  *
  * <p>Remediation (only with {@code remediation: RemoveSubjects}) removes the offending subjects, or
  * deletes the binding when none would remain. Never planned for bindings labelled
@@ -50,13 +51,10 @@ import java.util.stream.Collectors;
  */
 public final class RbacLeastPrivilege implements Control {
     public static final String TYPE = "RbacLeastPrivilege";
-    public static final String CLUSTER_ADMIN = "cluster-admin";
     public static final String ANONYMOUS_USER = "system:anonymous";
     public static final String UNAUTHENTICATED_GROUP = "system:unauthenticated";
+    public static final String SYSTEM_MASTERS = "system:masters";
     private static final Set<String> SUBJECT_KINDS = Set.of("User", "Group", "ServiceAccount");
-    private static final Set<String> POWERFUL_VERBS = Set.of("escalate", "bind", "impersonate");
-    private static final Set<String> POWERFUL_VERB_TARGETS = Set.of(
-            "roles", "clusterroles", "users", "groups", "serviceaccounts", "uids", "userextras");
 
     @Override
     public String type() {
@@ -78,12 +76,25 @@ public final class RbacLeastPrivilege implements Control {
     public List<String> validate(ControlSpec spec) {
         RbacLeastPrivilegeSpec settings = spec.getRbacLeastPrivilege();
         List<String> problems = new ArrayList<>();
-        if (settings == null || settings.getAllowedSubjects() == null) {
+        if (settings == null) {
             return problems;
         }
-        for (int i = 0; i < settings.getAllowedSubjects().size(); i++) {
-            SubjectRef s = settings.getAllowedSubjects().get(i);
-            String at = "rbacLeastPrivilege.allowedSubjects[" + i + "]";
+        validate("rbacLeastPrivilege.allowedSubjects", settings.getAllowedSubjects(), problems);
+        if (settings.getRisks() != null) {
+            for (RiskClass risk : RiskClass.values()) {
+                validate("rbacLeastPrivilege.risks." + risk.field() + ".allowedSubjects", risk.settings(settings).getAllowedSubjects(), problems);
+            }
+        }
+        return problems;
+    }
+
+    private static void validate(String path, List<SubjectRef> subjects, List<String> problems) {
+        if (subjects == null) {
+            return;
+        }
+        for (int i = 0; i < subjects.size(); i++) {
+            SubjectRef s = subjects.get(i);
+            String at = path + "[" + i + "]";
             if (s == null) {
                 problems.add(at + ": must not be null");
                 continue;
@@ -98,24 +109,59 @@ public final class RbacLeastPrivilege implements Control {
                 problems.add(at + ".namespace: required for a ServiceAccount (use * for any namespace)");
             }
         }
-        return problems;
     }
 
     @Override
     public List<Finding> evaluate(ControlContext ctx) {
-        RbacLeastPrivilegeSpec settings = Optional.ofNullable(ctx.spec().getRbacLeastPrivilege()).orElseGet(RbacLeastPrivilegeSpec::new);
-        List<Finding> findings = new ArrayList<>();
+        RbacLeastPrivilegeSpec settings = settings(ctx);
+        return bindings(ctx).stream().map(b -> evaluate(ctx, settings, b)).toList();
+    }
+
+    /** What one subject holds through one binding, and how the control judges it. */
+    public enum Status { FAIL, ALLOWED, NOT_JUDGED }
+
+    /**
+     * One risk class a subject holds through a binding: the row of an access review.
+     *
+     * @param namespace where the grant applies (a RoleBinding's namespace), or null for the whole cluster
+     * @param why       what grants it, naming the rule
+     */
+    public record Holding(String subject, RiskClass risk, String binding, String role, String namespace, String why, Status status) {
+    }
+
+    /**
+     * Every risk class every subject holds through the bindings this control evaluates, whether the policy
+     * judges the class or not: the access review an auditor asks for (CC6.2, CC6.3).
+     */
+    public List<Holding> accessReview(ControlContext ctx) {
+        RbacLeastPrivilegeSpec settings = settings(ctx);
+        List<Holding> rows = new ArrayList<>();
+        for (Binding binding : bindings(ctx)) {
+            ResolvedRole role = ResolvedRole.of(ctx.snapshot(), binding.object(), binding.roleRef());
+            if (role.invalid() == null) {
+                rows.addAll(holdings(settings, binding, role));
+            }
+        }
+        return rows;
+    }
+
+    private static RbacLeastPrivilegeSpec settings(ControlContext ctx) {
+        return Optional.ofNullable(ctx.spec().getRbacLeastPrivilege()).orElseGet(RbacLeastPrivilegeSpec::new);
+    }
+
+    private static List<Binding> bindings(ControlContext ctx) {
+        List<Binding> bindings = new ArrayList<>();
         for (ClusterRoleBinding b : ctx.snapshot().list(ClusterRoleBinding.class)) {
-            findings.add(evaluate(ctx, settings, new Binding(b, b.getRoleRef(), b.getSubjects(),
-                    subjects -> new ClusterRoleBindingBuilder(b).withSubjects(subjects).build())));
+            bindings.add(new Binding(b, b.getRoleRef(), b.getSubjects(),
+                    subjects -> new ClusterRoleBindingBuilder(b).withSubjects(subjects).build()));
         }
         for (Namespace ns : ctx.namespaces()) {
             for (RoleBinding b : ctx.snapshot().list(RoleBinding.class, ns.getMetadata().getName())) {
-                findings.add(evaluate(ctx, settings, new Binding(b, b.getRoleRef(), b.getSubjects(),
-                        subjects -> new RoleBindingBuilder(b).withSubjects(subjects).build())));
+                bindings.add(new Binding(b, b.getRoleRef(), b.getSubjects(),
+                        subjects -> new RoleBindingBuilder(b).withSubjects(subjects).build()));
             }
         }
-        return findings;
+        return bindings;
     }
 
     /** What ClusterRoleBinding and RoleBinding have in common, and how to copy one with other subjects. */
@@ -128,44 +174,81 @@ public final class RbacLeastPrivilege implements Control {
             return object.getMetadata().getNamespace();
         }
 
+        boolean bootstrapping() {
+            var labels = object.getMetadata().getLabels();
+            return labels != null && labels.containsKey(Labels.RBAC_BOOTSTRAPPING);
+        }
+
         String describe() {
             return object.getKind() + " " + (namespace() == null ? "" : namespace() + "/") + object.getMetadata().getName();
         }
     }
 
-    /** What the bound role grants: why it is powerful (null when not), and whether the role was found. */
-    private record Grant(String role, String powerful, boolean found) {
+    /** Each (subject, class) the binding gives, in class order, with the control's verdict on it. */
+    private static List<Holding> holdings(RbacLeastPrivilegeSpec settings, Binding binding, ResolvedRole role) {
+        boolean anyResource = settings.getRisks() != null && settings.getRisks().getWildcard() != null
+                && settings.getRisks().getWildcard().isAnyResource();
+        Map<RiskClass, String> grants = RiskRules.grants(role.role().startsWith("ClusterRole ") ? role.name() : null, role.rules(), anyResource);
+        List<Holding> rows = new ArrayList<>();
+        for (RiskClass risk : RiskClass.values()) {
+            for (Subject s : binding.subjects()) {
+                String why = risk.roleClass() ? grants.get(risk)
+                        : risk == RiskClass.ANONYMOUS ? (isAnonymous(s) ? "bound to anonymous requests" : null)
+                        : isSystemMasters(s) && !binding.bootstrapping() ? "bound to Group system:masters, which bypasses RBAC" : null;
+                if (why == null) {
+                    continue;
+                }
+                boolean allowed = allowed(risk.settings(settings).getAllowedSubjects(), s, binding.namespace())
+                        || risk.roleClass() && allowed(settings.getAllowedSubjects(), s, binding.namespace());
+                Status status = !risk.enabled(settings) ? Status.NOT_JUDGED : allowed ? Status.ALLOWED : Status.FAIL;
+                rows.add(new Holding(describe(s, binding.namespace()), risk, binding.describe(), role.role(), binding.namespace(), why, status));
+            }
+        }
+        return rows;
     }
 
     private Finding evaluate(ControlContext ctx, RbacLeastPrivilegeSpec settings, Binding binding) {
         ObjectRef ref = ObjectRef.of(binding.object());
-        Grant grant = grant(ctx, binding);
-        List<Subject> anonymous = settings.isForbidAnonymous()
-                ? binding.subjects().stream().filter(RbacLeastPrivilege::isAnonymous).toList() : List.of();
-        List<Subject> unlisted = grant.powerful() == null ? List.of()
-                : binding.subjects().stream().filter(s -> !anonymous.contains(s) && !allowed(settings, s, binding.namespace())).toList();
-        String notFound = grant.found() ? "" : " (" + grant.role() + " is not in the snapshot, so it was judged on its name only)";
-
-        if (anonymous.isEmpty() && unlisted.isEmpty()) {
-            if (grant.powerful() == null) {
-                return ctx.pass(ref, grant.found() ? "NoPowerfulGrant" : "RoleNotFound", grant.role() + " grants nothing powerful" + notFound);
+        ResolvedRole role = ResolvedRole.of(ctx.snapshot(), binding.object(), binding.roleRef());
+        if (role.invalid() != null) {
+            return ctx.notApplicable(ref, "InvalidRoleRef", role.invalid());
+        }
+        List<Holding> holdings = holdings(settings, binding, role);
+        String notFound = role.found() || role.name() == null ? "" : " (" + role.role() + " is not in the snapshot, so it was judged on its name only)";
+        Map<RiskClass, List<Holding>> failing = new LinkedHashMap<>();
+        Set<RiskClass> judged = new LinkedHashSet<>();
+        for (Holding h : holdings) {
+            if (h.status() == Status.FAIL) {
+                failing.computeIfAbsent(h.risk(), k -> new ArrayList<>()).add(h);
             }
-            return ctx.pass(ref, "PowerfulGrantAllowed", grant.role() + " (" + grant.powerful() + ") is bound only to allowed subjects" + notFound);
+            if (h.status() != Status.NOT_JUDGED) {
+                judged.add(h.risk());
+            }
         }
-        List<Subject> offending = new ArrayList<>(anonymous);
-        offending.addAll(unlisted);
-        String reason = anonymous.isEmpty() ? "PowerfulGrant" : "AnonymousBinding";
+        if (failing.isEmpty()) {
+            if (judged.isEmpty()) {
+                return ctx.pass(ref, role.found() ? "NoPowerfulGrant" : "RoleNotFound", role.role() + " grants nothing powerful" + notFound);
+            }
+            return ctx.pass(ref, "PowerfulGrantAllowed", role.role() + " (" + judged.stream().map(RiskClass::field).collect(Collectors.joining(", "))
+                    + ") is bound only to allowed subjects" + notFound);
+        }
         StringBuilder message = new StringBuilder();
-        if (!anonymous.isEmpty()) {
-            message.append(grant.role()).append(" is bound to anonymous requests: ").append(describe(anonymous));
-        }
-        if (!unlisted.isEmpty()) {
-            message.append(message.isEmpty() ? "" : "; ").append(grant.role()).append(" (").append(grant.powerful())
-                    .append(") is bound to subjects outside allowedSubjects: ").append(describe(unlisted));
+        Set<String> offending = new LinkedHashSet<>();
+        for (Map.Entry<RiskClass, List<Holding>> e : failing.entrySet()) {
+            List<String> subjects = e.getValue().stream().map(Holding::subject).distinct().toList();
+            offending.addAll(subjects);
+            message.append(message.isEmpty() ? "" : "; ");
+            if (e.getKey() == RiskClass.ANONYMOUS) {
+                message.append(role.role()).append(" is bound to anonymous requests: ").append(String.join(", ", subjects));
+            } else {
+                message.append(role.role()).append(" gives ").append(e.getKey().field()).append(" (").append(e.getValue().get(0).why())
+                        .append(") to subjects outside allowedSubjects: ").append(String.join(", ", subjects));
+            }
         }
         message.append(notFound);
-        Remediation plan = plan(ctx, settings, binding, offending, message);
-        return ctx.fail(ref, reason, message.toString(), plan);
+        List<Subject> offendingSubjects = binding.subjects().stream().filter(s -> offending.contains(describe(s, binding.namespace()))).toList();
+        Remediation plan = plan(ctx, settings, binding, offendingSubjects, message);
+        return ctx.fail(ref, failing.keySet().iterator().next().reason(), message.toString(), plan);
     }
 
     /** The plan that removes the offending subjects, or null (with the message saying why). */
@@ -174,8 +257,7 @@ public final class RbacLeastPrivilege implements Control {
             message.append("; report only (remediation: Report)");
             return null;
         }
-        var labels = binding.object().getMetadata().getLabels();
-        if (labels != null && labels.containsKey(Labels.RBAC_BOOTSTRAPPING)) {
+        if (binding.bootstrapping()) {
             message.append("; not remediated: the binding is labelled ").append(Labels.RBAC_BOOTSTRAPPING)
                     .append(", the API server owns and restores it");
             return null;
@@ -183,67 +265,17 @@ public final class RbacLeastPrivilege implements Control {
         List<Subject> kept = offending.stream().filter(s -> isOperatorServiceAccount(ctx, s, binding.namespace())).toList();
         List<Subject> removed = offending.stream().filter(s -> !kept.contains(s)).toList();
         if (!kept.isEmpty()) {
-            message.append("; ").append(describe(kept)).append(" not removed: ServiceAccounts of the operator's own namespace keep their access");
+            message.append("; ").append(describe(kept, binding.namespace())).append(" not removed: ServiceAccounts of the operator's own namespace keep their access");
         }
         if (removed.isEmpty()) {
             return null;
         }
         List<Subject> remaining = binding.subjects().stream().filter(s -> !removed.contains(s)).toList();
         if (remaining.isEmpty()) {
-            return new Remediation.Delete(binding.object(), "delete " + binding.describe() + " (every subject is offending: " + describe(removed) + ")");
+            return new Remediation.Delete(binding.object(), "delete " + binding.describe() + " (every subject is offending: " + describe(removed, binding.namespace()) + ")");
         }
         return new Remediation.Update(binding.object(), binding.withSubjects().apply(remaining),
-                "remove " + describe(removed) + " from " + binding.describe());
-    }
-
-    private static Grant grant(ControlContext ctx, Binding binding) {
-        RoleRef roleRef = binding.roleRef();
-        if (roleRef == null || roleRef.getName() == null) {
-            return new Grant("no role", null, false);
-        }
-        String kind = roleRef.getKind() == null ? "ClusterRole" : roleRef.getKind();
-        String role = kind + " " + roleRef.getName();
-        Optional<List<PolicyRule>> rules = "Role".equals(kind)
-                ? ctx.snapshot().get(Role.class, binding.namespace(), roleRef.getName()).map(Role::getRules)
-                : ctx.snapshot().get(ClusterRole.class, null, roleRef.getName()).map(ClusterRole::getRules);
-        if ("ClusterRole".equals(kind) && CLUSTER_ADMIN.equals(roleRef.getName())) {
-            return new Grant(role, "full access to the cluster", rules.isPresent());
-        }
-        if (rules.isEmpty()) {
-            return new Grant(role, null, false);
-        }
-        for (PolicyRule rule : rules.get()) {
-            String why = powerful(rule);
-            if (why != null) {
-                return new Grant(role, why, true);
-            }
-        }
-        return new Grant(role, null, true);
-    }
-
-    /** Why a rule is powerful, or null. */
-    static String powerful(PolicyRule rule) {
-        if (rule == null) {
-            return null;
-        }
-        List<String> verbs = rule.getVerbs() == null ? List.of() : rule.getVerbs();
-        List<String> resources = rule.getResources() == null ? List.of() : rule.getResources();
-        if (verbs.contains("*") && resources.contains("*")) {
-            return "* verbs on * resources";
-        }
-        for (String verb : verbs) {
-            if (POWERFUL_VERBS.contains(verb)) {
-                return "verb " + verb;
-            }
-        }
-        if (verbs.contains("*")) {
-            for (String resource : resources) {
-                if (POWERFUL_VERB_TARGETS.contains(resource)) {
-                    return "* verbs on " + resource + ", which include escalate, bind or impersonate";
-                }
-            }
-        }
-        return null;
+                "remove " + describe(removed, binding.namespace()) + " from " + binding.describe());
     }
 
     private static boolean isAnonymous(Subject s) {
@@ -251,16 +283,20 @@ public final class RbacLeastPrivilege implements Control {
                 || "Group".equals(s.getKind()) && UNAUTHENTICATED_GROUP.equals(s.getName());
     }
 
+    private static boolean isSystemMasters(Subject s) {
+        return "Group".equals(s.getKind()) && SYSTEM_MASTERS.equals(s.getName());
+    }
+
     /** A RoleBinding's ServiceAccount subject without a namespace means the binding's namespace, as in Kubernetes. */
     private static String subjectNamespace(Subject s, String bindingNamespace) {
         return s.getNamespace() == null || s.getNamespace().isEmpty() ? bindingNamespace : s.getNamespace();
     }
 
-    private static boolean allowed(RbacLeastPrivilegeSpec settings, Subject s, String bindingNamespace) {
-        if (settings.getAllowedSubjects() == null) {
+    private static boolean allowed(List<SubjectRef> allowList, Subject s, String bindingNamespace) {
+        if (allowList == null) {
             return false;
         }
-        for (SubjectRef a : settings.getAllowedSubjects()) {
+        for (SubjectRef a : allowList) {
             if (a == null || !Objects.equals(a.getKind(), s.getKind()) || !glob(a.getName(), s.getName())) {
                 continue;
             }
@@ -276,18 +312,17 @@ public final class RbacLeastPrivilege implements Control {
                 && ctx.operatorNamespace().equals(subjectNamespace(s, bindingNamespace));
     }
 
-    /** {@code *} matches any run of characters; everything else matches itself. */
     static boolean glob(String pattern, String value) {
-        if (pattern == null || value == null) {
-            return false;
-        }
-        String regex = Arrays.stream(pattern.split("\\*", -1)).map(Pattern::quote).collect(Collectors.joining(".*"));
-        return value.matches(regex);
+        return Glob.matches(pattern, value);
     }
 
-    private static String describe(List<Subject> subjects) {
-        return subjects.stream()
-                .map(s -> s.getKind() + " " + (s.getNamespace() == null || s.getNamespace().isEmpty() ? "" : s.getNamespace() + "/") + s.getName())
-                .collect(Collectors.joining(", "));
+    /** "User alice", "Group ops", "ServiceAccount ns/name" (a RoleBinding's namespace when the subject names none). */
+    private static String describe(Subject s, String bindingNamespace) {
+        String ns = "ServiceAccount".equals(s.getKind()) ? subjectNamespace(s, bindingNamespace) : s.getNamespace();
+        return s.getKind() + " " + (ns == null || ns.isEmpty() ? "" : ns + "/") + s.getName();
+    }
+
+    private static String describe(List<Subject> subjects, String bindingNamespace) {
+        return subjects.stream().map(s -> describe(s, bindingNamespace)).collect(Collectors.joining(", "));
     }
 }

@@ -199,4 +199,55 @@ class EncryptedStorageTest {
         assertEquals(List.of("encryptedStorage.requiredParameters.ebs.csi.aws.com.encrypted: value required"), control.validate(spec));
         assertEquals(List.of(), control.validate(spec(List.of())));
     }
+
+    // --- StatefulSet volumeClaimTemplates and unbound PersistentVolumes (issue 12 item 6) --------------------
+
+    private static io.fabric8.kubernetes.api.model.apps.StatefulSet statefulSet(String namespace, String name, PersistentVolumeClaim... templates) {
+        return new io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withNewSpec().withServiceName(name).withVolumeClaimTemplates(templates).endSpec().build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.PersistentVolume pv(String name, String storageClassName, boolean bound) {
+        var b = new io.fabric8.kubernetes.api.model.PersistentVolumeBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withStorageClassName(storageClassName).addToCapacity("storage", new io.fabric8.kubernetes.api.model.Quantity("10Gi"));
+        if (bound) {
+            b = b.withNewClaimRef().withNamespace("payments").withName("db").endClaimRef();
+        }
+        return b.endSpec().build();
+    }
+
+    @Test
+    void statefulSetTemplatesAreJudgedBeforeAnyClaimExists() {
+        Finding f = only(sc("gp3-enc", EBS, Map.of("encrypted", "true")), sc("gp3", EBS, Map.of("type", "gp3")),
+                statefulSet("payments", "postgres", pvc(null, "data", "gp3-enc"), pvc(null, "wal", "gp3")));
+        assertEquals(Result.FAIL, f.result());
+        assertEquals("RequiredParametersNotMet", f.reason());
+        assertEquals(new ObjectRef("StatefulSet", "payments", "postgres"), f.object());
+        assertTrue(f.message().contains("volumeClaimTemplate data: StorageClass gp3-enc"), f.message());
+        assertTrue(f.message().contains("volumeClaimTemplate wal: StorageClass gp3 (ebs.csi.aws.com): encrypted missing"), f.message());
+    }
+
+    @Test
+    void statefulSetTemplatesPassWithTheDefaultOrAnAllowedClass() {
+        Finding f = only(defaultSc("gp3-enc", "2024-01-01T00:00:00Z", Map.of("encrypted", "true")), sc("platform-encrypted", "x", Map.of()),
+                statefulSet("payments", "kafka", pvc(null, "logs", null), pvc(null, "data", "platform-encrypted")));
+        assertEquals(Result.PASS, f.result(), f::message);
+        assertEquals("VolumeClaimTemplatesCompliant", f.reason());
+    }
+
+    @Test
+    void statefulSetsWithoutTemplatesOrOutsideSelectedNamespacesAreNotJudged() {
+        List<Finding> findings = evaluate(spec(List.of()), statefulSet("payments", "stateless"),
+                statefulSet("kube-system", "etcd", pvc(null, "data", "gp3")));
+        assertEquals(List.of(), findings);
+    }
+
+    @Test
+    void unboundVolumesAreJudgedOnTheirClass() {
+        List<Finding> findings = evaluate(spec(List.of()), sc("gp3-enc", EBS, Map.of("encrypted", "true")), sc("gp3", EBS, Map.of()),
+                pv("pv-enc", "gp3-enc", false), pv("pv-plain", "gp3", false), pv("pv-static", null, false), pv("pv-bound", "gp3", true));
+        assertEquals(List.of("pv-enc PASS RequiredParametersMet", "pv-plain FAIL RequiredParametersNotMet", "pv-static FAIL NoStorageClass"),
+                findings.stream().map(f -> f.object().name() + " " + f.result() + " " + f.reason()).toList());
+        assertEquals(new ObjectRef("PersistentVolume", null, "pv-enc"), findings.get(0).object());
+    }
 }

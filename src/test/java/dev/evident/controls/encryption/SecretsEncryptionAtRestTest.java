@@ -105,4 +105,63 @@ class SecretsEncryptionAtRestTest {
     void readsOnlyApiServerPods() {
         assertEquals(List.of(new Read(Pod.class, "kube-system", "component=kube-apiserver", null)), control.reads());
     }
+
+    // --- the encryption configuration, when --control-plane-config provides it ------------------------------
+
+    private static io.fabric8.kubernetes.api.model.GenericKubernetesResource config(String file, List<Map<String, Object>> resources) {
+        var c = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+        c.setApiVersion("apiserver.config.k8s.io/v1");
+        c.setKind("EncryptionConfiguration");
+        c.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName(file).build());
+        c.setAdditionalProperty("resources", resources);
+        return c;
+    }
+
+    private static Map<String, Object> entry(List<String> resources, String... providers) {
+        return Map.of("resources", resources, "providers", java.util.Arrays.stream(providers)
+                .map(p -> Map.of(p, p.equals("identity") ? Map.of() : Map.of("keys", List.of(Map.of("name", "k1", "secret", "c2VjcmV0")))))
+                .toList());
+    }
+
+    private Finding withConfig(Map<String, Object>... entries) {
+        return evaluate(apiserver("kube-apiserver-cp1", List.of("kube-apiserver", "--encryption-provider-config=/etc/kubernetes/enc/enc.yaml"), null),
+                config("enc.yaml", List.of(entries))).get(0);
+    }
+
+    @Test
+    void encryptingProviderFirstPasses() {
+        Finding f = withConfig(entry(List.of("configmaps"), "identity"), entry(List.of("secrets"), "aescbc", "identity"));
+        assertEquals(Result.PASS, f.result(), f::message);
+        assertTrue(f.message().contains("resources[1] encrypts secrets with aescbc"), f.message());
+        assertEquals(Result.PASS, withConfig(entry(List.of("*.*"), "kms")).result());
+    }
+
+    @Test
+    void identityFirstFails() {
+        Finding f = withConfig(entry(List.of("secrets"), "identity", "aescbc"));
+        assertEquals(Result.FAIL, f.result());
+        assertEquals("EncryptionProviderIdentity", f.reason());
+        assertTrue(f.message().contains("resources[0] covers secrets with identity"), f.message());
+    }
+
+    @Test
+    void theFirstEntryCoveringSecretsDecides() {
+        Finding f = withConfig(entry(List.of("*."), "identity"), entry(List.of("secrets"), "aesgcm"));
+        assertEquals("EncryptionProviderIdentity", f.reason(), f::message);
+    }
+
+    @Test
+    void secretsNotCoveredFails() {
+        Finding f = withConfig(entry(List.of("configmaps"), "aescbc"));
+        assertEquals(Result.FAIL, f.result());
+        assertEquals("SecretsNotCovered", f.reason());
+    }
+
+    @Test
+    void withoutTheFileOnlyTheFlagIsJudged() {
+        Finding f = evaluate(apiserver("kube-apiserver-cp1", List.of("kube-apiserver", "--encryption-provider-config=/etc/enc.yaml"), null),
+                config("another.yaml", List.of(entry(List.of("secrets"), "identity")))).get(0);
+        assertEquals(Result.PASS, f.result());
+        assertTrue(f.message().contains("not checked"), f.message());
+    }
 }

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.api.v1alpha1.Mode;
-import dev.evident.engine.ControlCatalog;
+import dev.evident.controls.StandardControls;
 import dev.evident.engine.Engine;
 import dev.evident.engine.Finding;
 import dev.evident.engine.InMemorySnapshot;
@@ -32,7 +32,7 @@ class NetworkDefaultDenyTest {
     private static Finding judgeWith(ControlPolicy policy, String operatorNamespace, HasMetadata... objects) {
         List<HasMetadata> all = new ArrayList<>(List.of(objects));
         all.add(0, namespace("team"));
-        var evaluation = new Engine(ControlCatalog.standard(), operatorNamespace).evaluate(policy, InMemorySnapshot.of(NOW, all));
+        var evaluation = new Engine(StandardControls.catalog(), operatorNamespace).evaluate(policy, InMemorySnapshot.of(NOW, all));
         assertThat(evaluation.problems()).isEmpty();
         assertThat(evaluation.findings()).hasSize(1);
         return evaluation.findings().get(0);
@@ -204,7 +204,7 @@ class NetworkDefaultDenyTest {
     @Test
     void terminatingNamespaceIsNotApplicableWhenFailing() {
         var terminating = new NamespaceBuilder(namespace("gone")).withNewStatus().withPhase("Terminating").endStatus().build();
-        var evaluation = new Engine(ControlCatalog.standard(), null).evaluate(BOTH, InMemorySnapshot.of(NOW, terminating));
+        var evaluation = new Engine(StandardControls.catalog(), null).evaluate(BOTH, InMemorySnapshot.of(NOW, terminating));
         assertThat(evaluation.findings()).singleElement().satisfies(f -> {
             assertThat(f.result()).isEqualTo(Result.NOT_APPLICABLE);
             assertThat(f.reason()).isEqualTo("NamespaceTerminating");

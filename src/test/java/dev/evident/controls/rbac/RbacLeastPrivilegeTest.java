@@ -1,9 +1,14 @@
 package dev.evident.controls.rbac;
 
+import static dev.evident.controls.rbac.RbacFixtures.crb;
+import static dev.evident.controls.rbac.RbacFixtures.group;
+import static dev.evident.controls.rbac.RbacFixtures.sa;
+import static dev.evident.controls.rbac.RbacFixtures.user;
 import static dev.evident.engine.Fixtures.namespace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.evident.api.v1alpha1.ControlSpec;
@@ -25,7 +30,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
-import io.fabric8.kubernetes.api.model.rbac.SubjectBuilder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,24 +43,6 @@ class RbacLeastPrivilegeTest {
     private final RbacLeastPrivilege control = new RbacLeastPrivilege();
 
     // --- fixtures -------------------------------------------------------------------------------------
-
-    private static Subject user(String name) {
-        return new SubjectBuilder().withKind("User").withApiGroup("rbac.authorization.k8s.io").withName(name).build();
-    }
-
-    private static Subject group(String name) {
-        return new SubjectBuilder().withKind("Group").withApiGroup("rbac.authorization.k8s.io").withName(name).build();
-    }
-
-    private static Subject sa(String namespace, String name) {
-        return new SubjectBuilder().withKind("ServiceAccount").withNamespace(namespace).withName(name).build();
-    }
-
-    private static ClusterRoleBinding crb(String name, String clusterRole, Subject... subjects) {
-        return new ClusterRoleBindingBuilder().withNewMetadata().withName(name).endMetadata()
-                .withNewRoleRef().withApiGroup("rbac.authorization.k8s.io").withKind("ClusterRole").withName(clusterRole).endRoleRef()
-                .withSubjects(subjects).build();
-    }
 
     private static RoleBinding rb(String namespace, String name, String roleKind, String role, Subject... subjects) {
         return new RoleBindingBuilder().withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
@@ -114,7 +101,7 @@ class RbacLeastPrivilegeTest {
     void clusterAdminViaClusterRoleBindingToUnlistedUserFails() {
         Finding f = only(defaults(), clusterAdmin(), crb("alice-admin", "cluster-admin", user("alice")));
         assertEquals(Result.FAIL, f.result());
-        assertEquals("PowerfulGrant", f.reason());
+        assertEquals("ClusterAdminGrant", f.reason());
         assertEquals(new ObjectRef("ClusterRoleBinding", null, "alice-admin"), f.object());
         assertTrue(f.message().contains("User alice"), f.message());
         assertTrue(f.message().contains("report only"), f.message());
@@ -125,7 +112,7 @@ class RbacLeastPrivilegeTest {
     void clusterAdminViaRoleBindingFails() {
         Finding f = only(defaults(), clusterAdmin(), rb("payments", "ops-admin", "ClusterRole", "cluster-admin", group("ops")));
         assertEquals(Result.FAIL, f.result());
-        assertEquals("PowerfulGrant", f.reason());
+        assertEquals("ClusterAdminGrant", f.reason());
         assertEquals(new ObjectRef("RoleBinding", "payments", "ops-admin"), f.object());
         assertTrue(f.message().contains("Group ops"), f.message());
     }
@@ -204,7 +191,7 @@ class RbacLeastPrivilegeTest {
         Finding f = only(defaults(), role("web", "dangerous", List.of("get", verb), List.of("roles", "users")),
                 rb("web", "dangerous", "Role", "dangerous", user("dave")));
         assertEquals(Result.FAIL, f.result());
-        assertEquals("PowerfulGrant", f.reason());
+        assertEquals("EscalationGrant", f.reason());
         assertTrue(f.message().contains("verb " + verb), f.message());
     }
 
@@ -228,6 +215,67 @@ class RbacLeastPrivilegeTest {
         assertEquals(Result.PASS, findings.get(1).result());
         assertEquals("RoleNotFound", findings.get(1).reason());
         assertTrue(findings.get(1).message().contains("judged on its name only"), findings.get(1).message());
+    }
+
+    // --- roleRef kinds (issue 7 item 9) --------------------------------------------------------------
+
+    private static ClusterRoleBinding crbToRole(String name, String role, Subject... subjects) {
+        return new ClusterRoleBindingBuilder(crb(name, role, subjects)).editRoleRef().withKind("Role").endRoleRef().build();
+    }
+
+    @Test
+    void clusterRoleBindingToRoleGrantsNothingWhicheverRoleComesFirst() {
+        Role powerful = role("web", "ops", List.of("*"), List.of("*"));
+        Role harmless = role("payments", "ops", List.of("get"), List.of("pods"));
+        ClusterRoleBinding binding = crbToRole("ops", "ops", user("alice"), user("system:anonymous"));
+        for (List<HasMetadata> order : List.of(List.<HasMetadata>of(powerful, harmless, binding), List.<HasMetadata>of(harmless, powerful, binding))) {
+            Finding f = only(defaults(), order.toArray(HasMetadata[]::new));
+            assertEquals(Result.NOT_APPLICABLE, f.result(), f::message);
+            assertEquals("InvalidRoleRef", f.reason());
+            assertTrue(f.message().contains("ClusterRoleBinding can only refer to a ClusterRole"), f.message());
+            assertNull(f.remediation());
+        }
+    }
+
+    @Test
+    void roleBindingToAnUnknownRoleKindGrantsNothing() {
+        Finding f = only(defaults(), clusterAdmin(), rb("web", "odd", "Clusterrole", "cluster-admin", user("alice")));
+        assertEquals(Result.NOT_APPLICABLE, f.result());
+        assertEquals("InvalidRoleRef", f.reason());
+    }
+
+    // --- wildcards judged per API group (issue 7 item 10) -----------------------------------------------
+
+    private static ClusterRole clusterRoleInGroups(String name, List<String> groups, List<String> verbs, List<String> resources) {
+        return new ClusterRoleBuilder().withNewMetadata().withName(name).endMetadata()
+                .withRules(new PolicyRuleBuilder().withApiGroups(groups).withVerbs(verbs).withResources(resources).build()).build();
+    }
+
+    @Test
+    void wildcardOnAGroupWithoutSensitiveResourcesIsNotPowerful() {
+        // KEDA's real ClusterRole keda-external-metrics-reader.
+        Finding f = only(defaults(), clusterRoleInGroups("keda-external-metrics-reader", List.of("external.metrics.k8s.io"), List.of("*"), List.of("*")),
+                crb("keda-hpa", "keda-external-metrics-reader", sa("kube-system", "horizontal-pod-autoscaler"), user("carol")));
+        assertEquals(Result.PASS, f.result(), f::message);
+        assertEquals("NoPowerfulGrant", f.reason());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "apps", "batch", "rbac.authorization.k8s.io", "admissionregistration.k8s.io",
+            "certificates.k8s.io", "apiextensions.k8s.io", "*"})
+    void wildcardOnASensitiveGroupIsPowerful(String group) {
+        Finding f = only(defaults(), clusterRoleInGroups("all-of-group", List.of("metrics.k8s.io", group), List.of("*"), List.of("*")),
+                crb("b", "all-of-group", user("carol")));
+        assertEquals(Result.FAIL, f.result(), f::message);
+        assertTrue(f.message().contains("* verbs on * resources"), f.message());
+    }
+
+    @Test
+    void wildcardRuleWithoutApiGroupsIsJudgedAsCore() {
+        ClusterRole noGroups = new ClusterRoleBuilder().withNewMetadata().withName("no-groups").endMetadata()
+                .withRules(new PolicyRuleBuilder().withVerbs("*").withResources("*").build()).build();
+        Finding f = only(defaults(), noGroups, crb("b", "no-groups", user("carol")));
+        assertEquals(Result.FAIL, f.result(), f::message);
     }
 
     // --- anonymous --------------------------------------------------------------------------------------
@@ -354,5 +402,49 @@ class RbacLeastPrivilegeTest {
         assertTrue(RbacLeastPrivilege.glob("a.b", "a.b"));
         assertEquals(false, RbacLeastPrivilege.glob("a.b", "aXb"));
         assertEquals(false, RbacLeastPrivilege.glob("system:*", "masters"));
+        assertTrue(RbacLeastPrivilege.glob("a*b*c", "aXbYbZc"));
+        assertTrue(RbacLeastPrivilege.glob("a*a", "aa"));
+        assertEquals(false, RbacLeastPrivilege.glob("a*a", "a"), "prefix and suffix may not overlap");
+        assertEquals(false, RbacLeastPrivilege.glob("ab*ba", "aba"));
+        assertTrue(RbacLeastPrivilege.glob("**", ""));
+        assertTrue(RbacLeastPrivilege.glob("*.*", "a.b.c"));
+        assertEquals(false, RbacLeastPrivilege.glob("*x*", "abc"));
+        assertTrue(RbacLeastPrivilege.glob("team-*-admins", "team--admins"));
+    }
+
+    /** Issue 8: a backtracking matcher runs for minutes here; the linear one answers at once. */
+    @Test
+    void globWithManyStarsDoesNotBacktrack() {
+        String pattern = "*a*a*a*a*a*a*a*a*a*a*a*c";
+        String name = "a".repeat(65);
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertEquals(false, RbacLeastPrivilege.glob(pattern, name));
+            assertTrue(RbacLeastPrivilege.glob(pattern, name + "c"));
+            assertEquals(false, RbacLeastPrivilege.glob("****b", "a".repeat(200)));
+        });
+        ControlSpec spec = spec(s -> s.getAllowedSubjects().add(new SubjectRef("User", null, pattern)));
+        Finding f = assertTimeoutPreemptively(Duration.ofSeconds(10), () -> only(spec, clusterAdmin(), crb("a", "cluster-admin", user(name))));
+        assertEquals(Result.FAIL, f.result());
+    }
+
+    /** The linear matcher agrees with a plain regex on random short patterns and values. */
+    @Test
+    void globAgreesWithRegexOnRandomInputs() {
+        java.util.Random random = new java.util.Random(20261124);
+        for (int i = 0; i < 20_000; i++) {
+            String pattern = randomString(random, "ab*", 6);
+            String value = randomString(random, "ab", 8);
+            String regex = java.util.Arrays.stream(pattern.split("\\*", -1)).map(java.util.regex.Pattern::quote)
+                    .collect(java.util.stream.Collectors.joining(".*"));
+            assertEquals(value.matches(regex), RbacLeastPrivilege.glob(pattern, value), pattern + " vs " + value);
+        }
+    }
+
+    private static String randomString(java.util.Random random, String alphabet, int maxLength) {
+        StringBuilder b = new StringBuilder();
+        for (int n = random.nextInt(maxLength + 1); n > 0; n--) {
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 }
