@@ -225,8 +225,8 @@ class HostileInputTest {
         Cli run = Cli.run("audit", "--policy", policy.toString(), "--resources", write(dir, "rb.yaml", bindings).toString());
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
-        assertThat(run.out()).containsPattern("RBAC-001 +fail +default +RoleBinding +admin-all +PowerfulGrant")
-                .containsPattern("RBAC-001 +fail +argocd +RoleBinding +app-admin +PowerfulGrant")
+        assertThat(run.out()).containsPattern("RBAC-001 +fail +default +RoleBinding +admin-all +ClusterAdminGrant")
+                .containsPattern("RBAC-001 +fail +argocd +RoleBinding +app-admin +ClusterAdminGrant")
                 .containsPattern("PSS-001 +fail +argocd +Namespace +argocd +LabelMissing");
         assertThat(run.err()).contains("not in the input, taken as existing with no labels: argocd, default");
         Cli json = Cli.run("audit", "--policy", policy.toString(), "--resources", dir.resolve("rb.yaml").toString(),
