@@ -177,7 +177,7 @@ class OperatorIT {
         double heapBytes = java.util.Arrays.stream(http("/q/metrics").split("\n"))
                 .filter(l -> l.startsWith("jvm_memory_used_bytes{area=\"heap\""))
                 .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
-        System.out.printf("[OperatorIT] operator process %s, heap in use %.0f MB (all informers of the six controls running)%n",
+        System.out.printf("[OperatorIT] operator process %s, heap in use %.0f MB (the informers of every control running)%n",
                 rss.replaceAll("\\s+", " "), heapBytes / 1_000_000);
     }
 
