@@ -81,6 +81,8 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     private final RemediationBudget budget;
     private final Duration retryAfter;
     private final Map<Class<?>, InformerEventSource<?, ?>> sources = new ConcurrentHashMap<>();
+    /** The informers' stores, read directly for indexed lookups. */
+    private final Map<Class<?>, SlimItemStore<?>> stores = new ConcurrentHashMap<>();
     private final DriftTracker drift = new DriftTracker();
     private final RecentWrites recentWrites;
     private final Repairs repairs;
@@ -147,7 +149,9 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                     .map(kv -> new FieldSelector.Field(kv[0], kv[1]))
                     .toList()));
         }
-        config.withItemStore(new SlimItemStore<>(read.slim()));
+        SlimItemStore<R> store = new SlimItemStore<>(read.slim());
+        config.withItemStore(store);
+        stores.put(kind, store);
         return new InformerEventSource<>(config.build(), context);
     }
 
@@ -207,7 +211,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     }
 
     private Snapshot snapshot(Instant now) {
-        return new OverlaySnapshot(new InformerSnapshot(now, sources), recentWrites);
+        return new OverlaySnapshot(new InformerSnapshot(now, stores), recentWrites);
     }
 
     /**

@@ -2,19 +2,22 @@ package dev.evident.operator;
 
 import dev.evident.engine.Snapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** A snapshot read straight from the operator's informer caches: no API calls on the hot path. */
+/**
+ * A snapshot read straight from the operator's informer caches (their stores): no API calls on the hot path,
+ * and lookups by namespace or name from the stores' indexes rather than a scan of the whole cache.
+ */
 final class InformerSnapshot implements Snapshot {
     private final Instant now;
-    private final Map<Class<?>, InformerEventSource<?, ?>> sources;
+    private final Map<Class<?>, SlimItemStore<?>> stores;
 
-    InformerSnapshot(Instant now, Map<Class<?>, InformerEventSource<?, ?>> sources) {
+    InformerSnapshot(Instant now, Map<Class<?>, SlimItemStore<?>> stores) {
         this.now = now;
-        this.sources = sources;
+        this.stores = stores;
     }
 
     @Override
@@ -24,18 +27,24 @@ final class InformerSnapshot implements Snapshot {
 
     @Override
     public <T extends HasMetadata> List<T> list(Class<T> kind) {
-        InformerEventSource<T, ?> source = source(kind);
-        return source == null ? List.of() : source.list(o -> true).toList();
+        SlimItemStore<T> store = store(kind);
+        return store == null ? List.of() : store.values().toList();
     }
 
     @Override
     public <T extends HasMetadata> List<T> list(Class<T> kind, String namespace) {
-        InformerEventSource<T, ?> source = source(kind);
-        return source == null ? List.of() : source.list(namespace, o -> true).toList();
+        SlimItemStore<T> store = store(kind);
+        return store == null ? List.of() : store.inNamespace(namespace);
+    }
+
+    @Override
+    public <T extends HasMetadata> Optional<T> get(Class<T> kind, String namespace, String name) {
+        SlimItemStore<T> store = store(kind);
+        return store == null ? Optional.empty() : Optional.ofNullable(store.get(namespace == null ? name : namespace + "/" + name));
     }
 
     @SuppressWarnings("unchecked")
-    private <T extends HasMetadata> InformerEventSource<T, ?> source(Class<T> kind) {
-        return (InformerEventSource<T, ?>) sources.get(kind);
+    private <T extends HasMetadata> SlimItemStore<T> store(Class<T> kind) {
+        return (SlimItemStore<T>) stores.get(kind);
     }
 }

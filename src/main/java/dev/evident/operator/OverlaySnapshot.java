@@ -4,6 +4,7 @@ import dev.evident.engine.Snapshot;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** A snapshot with Evident's own recent writes laid over it until the caches behind it catch up ({@link RecentWrites}). */
 final class OverlaySnapshot implements Snapshot {
@@ -28,5 +29,11 @@ final class OverlaySnapshot implements Snapshot {
     @Override
     public <T extends HasMetadata> List<T> list(Class<T> kind, String namespace) {
         return recentWrites.overlay(kind, namespace, base.list(kind, namespace));
+    }
+
+    /** The base's indexed lookup, with a recent write of that object (or its deletion) laid over it. */
+    @Override
+    public <T extends HasMetadata> Optional<T> get(Class<T> kind, String namespace, String name) {
+        return recentWrites.overlayOne(kind, namespace, name, base.get(kind, namespace, name).orElse(null));
     }
 }

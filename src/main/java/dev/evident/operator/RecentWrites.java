@@ -5,10 +5,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -79,35 +81,47 @@ final class RecentWrites {
             return cached;
         }
         Instant now = clock.instant();
-        List<T> result = null;
+        Map<Key, Entry> standIn = new HashMap<>();
         for (Iterator<Map.Entry<Key, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Key, Entry> e = it.next();
             Key key = e.getKey();
             Entry entry = e.getValue();
             if (entry.at().plus(MAX_AGE).isBefore(now)) {
                 it.remove();
-                continue;
-            }
-            if (namespace != null && !namespace.equals(key.namespace())) {
-                continue;
-            }
-            int index = indexOf(cached, key.name(), key.namespace());
-            T current = index < 0 ? null : cached.get(index);
-            if (!stale(current, entry)) {
-                it.remove();
-                continue;
-            }
-            if (result == null) {
-                result = new ArrayList<>(cached);
-            }
-            if (index >= 0) {
-                result.remove(index);
-            }
-            if (entry.written() != null) {
-                result.add(kind.cast(entry.written()));
+            } else if (namespace == null || namespace.equals(key.namespace())) {
+                if (stale(find(cached, key), entry)) {
+                    standIn.put(key, entry);
+                } else {
+                    it.remove();
+                }
             }
         }
-        return result == null ? cached : result;
+        if (standIn.isEmpty()) {
+            return cached;
+        }
+        List<T> result = new ArrayList<>(cached.size() + standIn.size());
+        for (T o : cached) {
+            if (!standIn.containsKey(new Key(kind, o.getMetadata().getNamespace(), o.getMetadata().getName()))) {
+                result.add(o);
+            }
+        }
+        standIn.values().stream().map(Entry::written).filter(Objects::nonNull).map(kind::cast).forEach(result::add);
+        return result;
+    }
+
+    /** One object as cached (null when absent) with a recent write of it laid over: for lookups by name. */
+    <T extends HasMetadata> Optional<T> overlayOne(Class<T> kind, String namespace, String name, T cached) {
+        Map<Key, Entry> entries = byKind.get(kind);
+        Key key = new Key(kind, namespace, name);
+        Entry entry = entries == null ? null : entries.get(key);
+        if (entry == null) {
+            return Optional.ofNullable(cached);
+        }
+        if (entry.at().plus(MAX_AGE).isBefore(clock.instant()) || !stale(cached, entry)) {
+            entries.remove(key, entry);
+            return Optional.ofNullable(cached);
+        }
+        return Optional.ofNullable(entry.written() == null ? null : kind.cast(entry.written()));
     }
 
     /** The cache has not seen the write yet: it still holds the replaced version (or nothing, after a create). */
@@ -119,14 +133,14 @@ final class RecentWrites {
         return Objects.equals(version(cached), entry.replacedVersion());
     }
 
-    private static <T extends HasMetadata> int indexOf(List<T> objects, String name, String namespace) {
-        for (int i = 0; i < objects.size(); i++) {
-            var meta = objects.get(i).getMetadata();
-            if (name.equals(meta.getName()) && Objects.equals(namespace, meta.getNamespace())) {
-                return i;
+    private static <T extends HasMetadata> T find(List<T> objects, Key key) {
+        for (T o : objects) {
+            var meta = o.getMetadata();
+            if (key.name().equals(meta.getName()) && Objects.equals(key.namespace(), meta.getNamespace())) {
+                return o;
             }
         }
-        return -1;
+        return null;
     }
 
     private static String version(HasMetadata o) {

@@ -4,6 +4,9 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.UnaryOperator;
 
 /**
@@ -13,10 +16,16 @@ import java.util.function.UnaryOperator;
  * Evident needs a Secret's type and name, never its content. Other last-applied annotations stay, because
  * an Update plan built from a cached object must not strip a user's {@code kubectl apply} record. A control
  * may slim its kinds further (Read.slim: SecretsInConfig keeps no configuration value).
+ *
+ * <p>It also indexes objects by namespace: a control asks for one namespace's objects once per selected
+ * namespace, and the informer's own list(namespace) scans the whole cache each time, which made one
+ * evaluation quadratic in the cluster's size.
  */
 final class SlimItemStore<T extends HasMetadata> extends BasicItemStore<T> {
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
     private final UnaryOperator<HasMetadata> slim;
+    /** Namespace ("" for cluster-scoped objects) -> key -> object. */
+    private final Map<String, Map<String, T>> byNamespace = new ConcurrentHashMap<>();
 
     SlimItemStore() {
         this(null);
@@ -40,6 +49,30 @@ final class SlimItemStore<T extends HasMetadata> extends BasicItemStore<T> {
         }
         @SuppressWarnings("unchecked")
         T kept = slim == null ? object : (T) slim.apply(object);
-        return super.put(key, kept);
+        T previous = super.put(key, kept);
+        byNamespace.computeIfAbsent(namespaceOf(kept), n -> new ConcurrentHashMap<>()).put(key, kept);
+        return previous;
+    }
+
+    @Override
+    public T remove(String key) {
+        T removed = super.remove(key);
+        if (removed != null) {
+            Map<String, T> objects = byNamespace.get(namespaceOf(removed));
+            if (objects != null) {
+                objects.remove(key);
+            }
+        }
+        return removed;
+    }
+
+    /** The objects of one namespace, from the index. */
+    List<T> inNamespace(String namespace) {
+        Map<String, T> objects = byNamespace.get(namespace == null ? "" : namespace);
+        return objects == null ? List.of() : List.copyOf(objects.values());
+    }
+
+    private static String namespaceOf(HasMetadata o) {
+        return o.getMetadata().getNamespace() == null ? "" : o.getMetadata().getNamespace();
     }
 }

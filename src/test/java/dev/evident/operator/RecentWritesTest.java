@@ -81,4 +81,15 @@ class RecentWritesTest {
         writes.observed(before);
         assertThat(labels(writes.overlay(Namespace.class, null, List.of(before)))).containsExactly("web=restricted");
     }
+
+    @Test
+    void aLookupByNameSeesTheWriteAndLeavesOtherEntriesAlone() {
+        Namespace web = ns("web", "10", null);
+        Namespace api = ns("api", "20", null);
+        writes.wrote(web, ns("web", "11", "restricted"));
+        writes.wrote(api, ns("api", "21", "baseline"));
+        assertThat(writes.overlayOne(Namespace.class, null, "web", web)).map(n -> n.getMetadata().getResourceVersion()).contains("11");
+        // The lookup of web did not drop the pending write of api.
+        assertThat(labels(writes.overlay(Namespace.class, null, List.of(web, api)))).containsExactlyInAnyOrder("web=restricted", "api=baseline");
+    }
 }

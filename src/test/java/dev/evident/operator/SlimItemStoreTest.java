@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -43,5 +44,19 @@ class SlimItemStoreTest {
         Ingress cached = store.get("web/shop");
         assertThat(cached.getMetadata().getManagedFields()).isNull();
         assertThat(cached.getMetadata().getAnnotations()).containsKey(SlimItemStore.LAST_APPLIED);
+    }
+
+    @Test
+    void objectsAreIndexedByNamespace() {
+        SlimItemStore<Secret> store = new SlimItemStore<>();
+        for (String ns : List.of("a", "a", "b")) {
+            Secret s = new SecretBuilder().withNewMetadata().withNamespace(ns).withName("s-" + store.size()).endMetadata().build();
+            store.put(store.getKey(s), s);
+        }
+        assertThat(store.inNamespace("a")).hasSize(2);
+        assertThat(store.inNamespace("b")).hasSize(1);
+        store.remove("a/s-0");
+        assertThat(store.inNamespace("a")).extracting(s -> s.getMetadata().getName()).containsExactly("s-1");
+        assertThat(store.inNamespace("none")).isEmpty();
     }
 }
