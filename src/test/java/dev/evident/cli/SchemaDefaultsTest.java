@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.api.v1alpha1.Mode;
-import dev.evident.engine.ControlCatalog;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
