@@ -93,7 +93,7 @@ public class EventRecorder {
     }
 
     private void record(ControlPolicy policy, String type, String reason, String message) {
-        String text = message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;
+        String text = fitted(message);
         String key = policy.getMetadata().getUid() + "|" + policy.getMetadata().getName() + "|" + type + "|" + reason + "|" + text;
         Instant now = clock.instant();
         Recorded seen;
@@ -198,8 +198,12 @@ public class EventRecorder {
                 + StatusFactory.format(window.start.plus(SUMMARY_WINDOW)) + " were not recorded one by one (at most " + MAX_PER_WINDOW
                 + " a minute per policy and reason; status, metrics and the operator log have every one); for example: "
                 + String.join(" | ", window.samples);
-        create(policy, window.type, reason, message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message,
+        create(policy, window.type, reason, fitted(message),
                 clock.instant());
+    }
+
+    private static String fitted(String message) {
+        return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;
     }
 
     private String create(ControlPolicy policy, String type, String reason, String text, Instant at) {

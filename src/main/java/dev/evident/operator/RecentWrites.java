@@ -86,7 +86,7 @@ final class RecentWrites {
             Map.Entry<Key, Entry> e = it.next();
             Key key = e.getKey();
             Entry entry = e.getValue();
-            if (entry.at().plus(MAX_AGE).isBefore(now)) {
+            if (expired(entry, now)) {
                 it.remove();
             } else if (namespace == null || namespace.equals(key.namespace())) {
                 if (stale(find(cached, key), entry)) {
@@ -117,11 +117,15 @@ final class RecentWrites {
         if (entry == null) {
             return Optional.ofNullable(cached);
         }
-        if (entry.at().plus(MAX_AGE).isBefore(clock.instant()) || !stale(cached, entry)) {
+        if (expired(entry, clock.instant()) || !stale(cached, entry)) {
             entries.remove(key, entry);
             return Optional.ofNullable(cached);
         }
         return Optional.ofNullable(entry.written() == null ? null : kind.cast(entry.written()));
+    }
+
+    private static boolean expired(Entry entry, Instant now) {
+        return entry.at().plus(MAX_AGE).isBefore(now);
     }
 
     /** The cache has not seen the write yet: it still holds the replaced version (or nothing, after a create). */
