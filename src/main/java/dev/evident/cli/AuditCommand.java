@@ -228,7 +228,7 @@ public final class AuditCommand implements Callable<Integer> {
                 boolean onAssumed = "Namespace".equals(f.object().kind()) && assumed.contains(f.object().name());
                 findings.add(!onAssumed ? f : new Finding(f.policy(), f.control(), f.type(), f.criteria(), f.object(), f.result(),
                         f.reason(), f.message() + " (Namespace " + f.object().name() + " is not in the input: taken as existing, with no labels)",
-                        f.remediation()));
+                        f.remediation(), f.changesAt()));
             }
             controls.add(new ControlEvaluation(control.id(), control.type(), control.mode(), control.criteria(), findings));
         }

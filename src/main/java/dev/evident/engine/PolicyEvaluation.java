@@ -1,6 +1,9 @@
 package dev.evident.engine;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The outcome of evaluating one policy. A policy with {@code problems} is invalid and was not evaluated:
@@ -33,5 +36,10 @@ public record PolicyEvaluation(String policy, String specHash, List<String> prob
     /** A valid policy that judged no object at all: its selection is empty (or wholly not applicable). */
     public boolean nothingJudged() {
         return valid() && count(Result.PASS) + count(Result.FAIL) + count(Result.EXCEPTED) + count(Result.ERROR) == 0;
+    }
+
+    /** The earliest instant a finding changes by the passage of time alone (see {@link Finding#changesAt()}). */
+    public Optional<Instant> changesAt() {
+        return findings().stream().map(Finding::changesAt).filter(Objects::nonNull).min(Instant::compareTo);
     }
 }

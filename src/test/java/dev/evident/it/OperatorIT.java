@@ -58,6 +58,7 @@ class OperatorIT {
         server = RealApiServer.start(dir);
         admin = server.adminClient();
         applyAll(Path.of("crds"));
+        RealApiServer.awaitGarbageCollectorWatchesPolicies(admin);
         Path kubeconfig = OperatorProcess.installAndLogIn(server, admin);
 
         httpPort = freePort();

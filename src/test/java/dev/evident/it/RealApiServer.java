@@ -75,6 +75,26 @@ final class RealApiServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until kube-controller-manager's garbage collector watches ControlPolicies. It discovers new
+     * CRDs only every 30 s; an owner deleted before then is noticed only when its dependent's retry comes
+     * round, with exponential backoff (a minute or more), so a test that deletes a policy soon after
+     * installing the CRD would wait on that backoff. Foreground deletion of a probe policy completes only
+     * once the collector watches the kind (it alone removes the foregroundDeletion finalizer).
+     */
+    static void awaitGarbageCollectorWatchesPolicies(KubernetesClient admin) {
+        var probe = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                .withApiVersion("evident.dev/v1alpha1").withKind("ControlPolicy")
+                .withNewMetadata().withName("gc-probe").endMetadata()
+                .addToAdditionalProperties("spec", java.util.Map.of("controls", List.of(java.util.Map.of(
+                        "id", "PSS-001", "type", "PodSecurityLevel", "podSecurityLevel", java.util.Map.of("level", "baseline")))))
+                .build();
+        admin.resource(probe).create();
+        admin.resource(probe).withPropagationPolicy(io.fabric8.kubernetes.api.model.DeletionPropagation.FOREGROUND).delete();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(120)).pollInterval(java.time.Duration.ofMillis(250))
+                .until(() -> admin.resource(probe).get() == null);
+    }
+
     static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {
