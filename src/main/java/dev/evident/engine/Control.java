@@ -1,6 +1,7 @@
 package dev.evident.engine;
 
 import dev.evident.api.v1alpha1.ControlSpec;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 
 /**
@@ -26,6 +27,18 @@ public interface Control {
      */
     default List<String> validate(ControlSpec spec) {
         return List.of();
+    }
+
+    /**
+     * Which findings a change to this object (a Namespace, or an object of a kind in {@link #reads()}) can change, so
+     * that the operator re-evaluates only those. {@link Affected#ALL} (the default) is always safe. Anything narrower
+     * is a promise: a namespace's findings depend only on that Namespace, the objects in it and objects whose change the
+     * control answers with ALL (evaluating the control over that one namespace gives them exactly as a full evaluation
+     * does, in the same order); the cluster's findings depend on no Namespace and no namespaced object; and none
+     * depends on the passage of time.
+     */
+    default Affected affectedBy(HasMetadata object) {
+        return Affected.ALL;
     }
 
     /** One finding per object the control judges. */

@@ -16,6 +16,11 @@ import java.util.Set;
  * command give the same answers for the same objects.
  */
 public final class Engine {
+    /** The order of a control's findings: by namespace, kind and name, ties in the order the control gave them. */
+    public static final Comparator<Finding> ORDER = Comparator.comparing((Finding f) -> String.valueOf(f.object().namespace()))
+            .thenComparing(f -> f.object().kind())
+            .thenComparing(f -> f.object().name());
+
     private final ControlCatalog catalog;
     private final PolicyValidator validator;
     private final String operatorNamespace;
@@ -58,9 +63,7 @@ public final class Engine {
         ControlPolicySpec spec = policy.getSpec();
         ControlSpec controlSpec = spec.getControls().stream().filter(c -> controlId.equals(c.getId())).findFirst().orElseThrow();
         Control control = catalog.find(controlSpec.getType()).orElseThrow();
-        List<Namespace> namespaces = selectedNamespaces(spec, snapshot).stream()
-                .filter(ns -> namespace == null || namespace.equals(ns.getMetadata().getName()))
-                .toList();
+        List<Namespace> namespaces = namespace == null ? selectedNamespaces(spec, snapshot) : selected(spec, snapshot, namespace);
         return evaluateSafely(control, context(policy, controlSpec, namespaces, snapshot));
     }
 
@@ -77,9 +80,7 @@ public final class Engine {
     private static List<Finding> evaluateSafely(Control control, ControlContext context) {
         try {
             List<Finding> findings = new ArrayList<>(control.evaluate(context));
-            findings.sort(Comparator.comparing((Finding f) -> String.valueOf(f.object().namespace()))
-                    .thenComparing(f -> f.object().kind())
-                    .thenComparing(f -> f.object().name()));
+            findings.sort(ORDER);
             return findings;
         } catch (RuntimeException e) {
             ObjectRef policyRef = new ObjectRef(ControlPolicy.KIND, null, context.policyName());
@@ -95,5 +96,16 @@ public final class Engine {
                 .filter(ns -> LabelSelectors.matches(spec.getNamespaceSelector(), ns.getMetadata().getLabels()))
                 .sorted(Comparator.comparing(ns -> ns.getMetadata().getName()))
                 .toList();
+    }
+
+    /** The one namespace if the policy selects it (a lookup by name, not a scan of every namespace), else none. */
+    private static List<Namespace> selected(ControlPolicySpec spec, Snapshot snapshot, String namespace) {
+        if (namespace.isEmpty() || spec.getExcludedNamespaces() != null && spec.getExcludedNamespaces().contains(namespace)) {
+            return List.of();
+        }
+        return snapshot.get(Namespace.class, null, namespace)
+                .filter(ns -> LabelSelectors.matches(spec.getNamespaceSelector(), ns.getMetadata().getLabels()))
+                .map(List::of)
+                .orElse(List.of());
     }
 }

@@ -7,12 +7,15 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A snapshot over a fixed collection of objects: the audit command's input, and the tests'. */
 public final class InMemorySnapshot implements Snapshot {
     private final Instant now;
     private final Map<Class<?>, List<HasMetadata>> byKind = new HashMap<>();
     private final Map<Class<?>, Map<String, List<HasMetadata>>> byKindAndNamespace = new HashMap<>();
+    /** The first object of each kind and name, for lookups without a namespace (one Namespace among thousands). */
+    private final Map<Class<?>, Map<String, HasMetadata>> firstByName = new HashMap<>();
 
     private InMemorySnapshot(Instant now, Collection<? extends HasMetadata> objects) {
         this.now = now;
@@ -22,6 +25,9 @@ public final class InMemorySnapshot implements Snapshot {
             if (ns != null) {
                 byKindAndNamespace.computeIfAbsent(o.getClass(), k -> new HashMap<>())
                         .computeIfAbsent(ns, k -> new ArrayList<>()).add(o);
+            }
+            if (o.getMetadata() != null && o.getMetadata().getName() != null) {
+                firstByName.computeIfAbsent(o.getClass(), k -> new HashMap<>()).putIfAbsent(o.getMetadata().getName(), o);
             }
         }
     }
@@ -49,5 +55,13 @@ public final class InMemorySnapshot implements Snapshot {
     @SuppressWarnings("unchecked")
     public <T extends HasMetadata> List<T> list(Class<T> kind, String namespace) {
         return (List<T>) List.copyOf(byKindAndNamespace.getOrDefault(kind, Map.of()).getOrDefault(namespace, List.of()));
+    }
+
+    @Override
+    public <T extends HasMetadata> Optional<T> get(Class<T> kind, String namespace, String name) {
+        if (namespace != null) {
+            return Snapshot.super.get(kind, namespace, name);
+        }
+        return Optional.ofNullable(firstByName.getOrDefault(kind, Map.of()).get(name)).map(kind::cast);
     }
 }

@@ -37,6 +37,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -80,6 +81,8 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     private final Map<Class<?>, SlimItemStore<?>> stores = new ConcurrentHashMap<>();
     private final DriftTracker drift = new DriftTracker();
     private final RecentWrites recentWrites;
+    /** Re-judges only what changed since a policy's last evaluation, falling back to a full evaluation when in doubt. */
+    private final IncrementalEvaluation incremental;
     private final Repairs repairs;
     /** The evidence log: policy versions, changed findings, runs, remediations. */
     private final EvidenceRecorder evidence;
@@ -106,7 +109,8 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         this.budget = new RemediationBudget(clock, maxPerSecond);
         this.retryAfter = retryAfter;
         this.remediator = new Remediator(client, serverSideApply);
-        this.recentWrites = new RecentWrites(clock);
+        this.incremental = new IncrementalEvaluation(engine, clock, resyncInterval);
+        this.recentWrites = new RecentWrites(clock, incremental::wrote);
         this.events = new EventRecorder(client, clock);
         this.statusFactory = new StatusFactory(clock, resyncInterval);
         this.statusWriter = new StatusWriter(client);
@@ -150,11 +154,16 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         return new InformerEventSource<>(config.build(), context);
     }
 
-    /** Every informer event goes through the mapper: it also tells {@link RecentWrites} what the cache has seen. */
+    /**
+     * Every informer event goes through the mapper: it also tells {@link RecentWrites} what the cache has seen, and
+     * {@link IncrementalEvaluation} what changed for which policies.
+     */
     private <R extends HasMetadata> SecondaryToPrimaryMapper<R> observing(PolicyMapper<R> mapper) {
         return resource -> {
             recentWrites.observed(resource);
-            return mapper.toPrimaryResourceIDs(resource);
+            Set<ResourceID> policies = mapper.toPrimaryResourceIDs(resource);
+            incremental.changed(resource, policies.stream().map(ResourceID::getName).toList());
+            return policies;
         };
     }
 
@@ -169,7 +178,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     public UpdateControl<ControlPolicy> reconcile(ControlPolicy policy, Context<ControlPolicy> context) {
         String name = policy.getMetadata().getName();
         Instant now = clock.instant();
-        PolicyEvaluation evaluation = engine.evaluate(policy, snapshot(now));
+        PolicyEvaluation evaluation = incremental.evaluate(policy, snapshot(now));
         evidence.evaluated(policy, evaluation, now);
         ControlPolicyStatus status;
         RemediationOutcome outcome = RemediationOutcome.NONE;
@@ -274,6 +283,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                         + "the originals are in the OriginalRecorded Events and the evident.originals log)" + list(rewritten))
                 + "; labels set on Namespaces are left in place");
         drift.forget(name);
+        incremental.forget(name);
         evidence.policyDeleted(policy);
         policyReports.forget(name);
         repairs.forget(name);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * What Evident itself just wrote, laid over the informer caches until they catch up. Without it a reconcile
@@ -39,18 +40,23 @@ final class RecentWrites {
     }
 
     private final Clock clock;
+    /** Told of every write and delete, before it is laid over the caches. */
+    private final Consumer<HasMetadata> onWrite;
     private final Map<Class<?>, Map<Key, Entry>> byKind = new ConcurrentHashMap<>();
 
-    RecentWrites(Clock clock) {
+    RecentWrites(Clock clock, Consumer<HasMetadata> onWrite) {
         this.clock = clock;
+        this.onWrite = onWrite;
     }
 
     void wrote(HasMetadata before, HasMetadata written) {
+        onWrite.accept(written);
         put(written.getClass(), written.getMetadata().getNamespace(), written.getMetadata().getName(),
                 new Entry(written, version(before), clock.instant()));
     }
 
     void deleted(HasMetadata before) {
+        onWrite.accept(before);
         put(before.getClass(), before.getMetadata().getNamespace(), before.getMetadata().getName(),
                 new Entry(null, version(before), clock.instant()));
     }

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class RecentWritesTest {
     private final RemediationBudgetTest.ManualClock clock = new RemediationBudgetTest.ManualClock();
-    private final RecentWrites writes = new RecentWrites(clock);
+    private final RecentWrites writes = new RecentWrites(clock, written -> { });
 
     private static Namespace ns(String name, String version, String label) {
         NamespaceBuilder b = new NamespaceBuilder().withNewMetadata().withName(name).withResourceVersion(version).endMetadata();

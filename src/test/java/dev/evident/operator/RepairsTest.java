@@ -50,7 +50,7 @@ class RepairsTest {
     private final RemediationBudgetTest.ManualClock clock = new RemediationBudgetTest.ManualClock();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final Engine engine = new Engine(StandardControls.catalog(), "evident-system");
-    private final RecentWrites recentWrites = new RecentWrites(clock);
+    private final RecentWrites recentWrites = new RecentWrites(clock, written -> { });
     private final DriftTracker drift = new DriftTracker();
     private final List<HasMetadata> cluster = new ArrayList<>();
     private final List<String> writes = new ArrayList<>();

@@ -2,12 +2,14 @@ package dev.evident.controls.encryption;
 
 import dev.evident.api.v1alpha1.ControlSpec;
 import dev.evident.api.v1alpha1.EncryptedStorageSpec;
+import dev.evident.engine.Affected;
 import dev.evident.engine.Control;
 import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
 import dev.evident.engine.Labels;
 import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Read;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
@@ -73,6 +75,15 @@ public final class EncryptedStorage implements Control {
             }
         });
         return problems;
+    }
+
+    /**
+     * A claim or StatefulSet is judged on its own with the StorageClasses, an unclaimed PersistentVolume likewise: a
+     * StorageClass change re-judges everything, any other touches its namespace or (a volume) the cluster's findings.
+     */
+    @Override
+    public Affected affectedBy(HasMetadata object) {
+        return object instanceof StorageClass ? Affected.ALL : Affected.namespaceOf(object);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.evident.controls.encryption;
 
 import dev.evident.api.v1alpha1.IngressTlsSpec;
+import dev.evident.engine.Affected;
 import dev.evident.engine.Control;
 import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
@@ -8,6 +9,7 @@ import dev.evident.engine.Labels;
 import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Read;
 import dev.evident.engine.Remediation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -79,6 +81,12 @@ public final class IngressTLS implements Control {
         // Every Secret, not only TLS ones, so that live and offline tell a missing Secret from one of the
         // wrong type alike; the operator caches Secrets without their data.
         return List.of(Read.all(Ingress.class), Read.all(Secret.class));
+    }
+
+    /** Findings are per namespace and read only objects in it. */
+    @Override
+    public Affected affectedBy(HasMetadata object) {
+        return Affected.namespaceOf(object);
     }
 
     @Override

@@ -1,8 +1,9 @@
 package dev.evident.controls.network;
 
 import dev.evident.api.v1alpha1.ControlSpec;
-import dev.evident.api.v1alpha1.NetworkDefaultDenySpec;
 import dev.evident.api.v1alpha1.NetworkDefaultDenySpec.PolicyType;
+import dev.evident.api.v1alpha1.NetworkDefaultDenySpec;
+import dev.evident.engine.Affected;
 import dev.evident.engine.Control;
 import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
@@ -60,6 +61,12 @@ public final class NetworkDefaultDeny implements Control {
             return List.of("networkDefaultDeny.policyTypes: at least one of Ingress, Egress is required");
         }
         return List.of();
+    }
+
+    /** Findings are per namespace and read only objects in it. */
+    @Override
+    public Affected affectedBy(HasMetadata object) {
+        return Affected.namespaceOf(object);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.evident.controls.network;
 
 import dev.evident.api.v1alpha1.ControlSpec;
 import dev.evident.api.v1alpha1.PodSecurityLevelSpec.Level;
+import dev.evident.engine.Affected;
 import dev.evident.engine.Control;
 import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
@@ -9,6 +10,7 @@ import dev.evident.engine.Labels;
 import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Read;
 import dev.evident.engine.Remediation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.util.ArrayList;
@@ -48,6 +50,12 @@ public final class PodSecurityLevel implements Control {
             return List.of("podSecurityLevel.level: must be baseline or restricted, got '" + level + "'");
         }
         return List.of();
+    }
+
+    /** Findings are per namespace and read only objects in it. */
+    @Override
+    public Affected affectedBy(HasMetadata object) {
+        return Affected.namespaceOf(object);
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.evident.api.v1alpha1.ControlSpec;
 import dev.evident.api.v1alpha1.RbacLeastPrivilegeSpec;
 import dev.evident.api.v1alpha1.SubjectRef;
 import dev.evident.controls.Glob;
+import dev.evident.engine.Affected;
 import dev.evident.engine.Control;
 import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
@@ -109,6 +110,16 @@ public final class RbacLeastPrivilege implements Control {
                 problems.add(at + ".namespace: required for a ServiceAccount (use * for any namespace)");
             }
         }
+    }
+
+    /**
+     * A binding's findings depend on the binding and the role it references: a RoleBinding or Role touches its
+     * namespace, a ClusterRoleBinding the cluster's findings. A ClusterRole may be bound anywhere and aggregated into
+     * other ClusterRoles, so its change re-judges everything.
+     */
+    @Override
+    public Affected affectedBy(HasMetadata object) {
+        return object instanceof ClusterRole ? Affected.ALL : Affected.namespaceOf(object);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.evident.controls.secrets;
 
 import dev.evident.api.v1alpha1.SecretsInConfigSpec;
 import dev.evident.controls.Glob;
+import dev.evident.engine.Affected;
 import dev.evident.engine.Control;
 import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
@@ -73,6 +74,12 @@ public final class SecretsInConfig implements Control {
     @Override
     public List<Read> reads() {
         return KINDS.stream().map(k -> Read.all(k).slimmedBy(SLIM)).toList();
+    }
+
+    /** Findings are per namespace and read only objects in it. */
+    @Override
+    public Affected affectedBy(HasMetadata object) {
+        return Affected.namespaceOf(object);
     }
 
     @Override

@@ -1,0 +1,257 @@
+package dev.evident.operator;
+
+import dev.evident.api.v1alpha1.ControlPolicy;
+import dev.evident.engine.Affected;
+import dev.evident.engine.Control;
+import dev.evident.engine.ControlEvaluation;
+import dev.evident.engine.Engine;
+import dev.evident.engine.Finding;
+import dev.evident.engine.PolicyEvaluation;
+import dev.evident.engine.Read;
+import dev.evident.engine.Snapshot;
+import dev.evident.engine.SpecHash;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Collectors;
+
+/**
+ * Evaluates a policy by re-judging only what changed since its last evaluation, and gives exactly what a full
+ * evaluation would: the previous findings of everything no change can reach, and fresh ones for the namespaces
+ * (or the cluster-scoped objects) that the changed objects touch, as each control declares
+ * ({@link Control#affectedBy}). Whenever in doubt it evaluates everything: the first time, when the policy
+ * changed, at each resync, when a finding is due to change by time alone, after more changes than it tracks,
+ * after a control error, and for a change of a kind no control declares it reads.
+ *
+ * <p>It learns of changes from every informer event ({@link #changed}) and of Evident's own writes
+ * ({@link #wrote}), which the snapshot shows before the informers do and stops showing when they catch up or
+ * the write expires ({@link RecentWrites}): the namespaces of recent writes are re-judged until then.
+ */
+final class IncrementalEvaluation {
+    /** What the last evaluation of a policy gave, and what it was based on. */
+    private record Last(PolicyEvaluation evaluation, String uid, Long generation, String specHash, Instant at, Instant fullAt,
+                        List<Instant> changesAt, boolean full) {
+    }
+
+    private record Written(HasMetadata object, Instant at) {
+    }
+
+    /** A control's findings after an update, and the earliest instant one of them changes by time alone. */
+    private record Updated(ControlEvaluation evaluation, Instant changesAt) {
+    }
+
+    private final Engine engine;
+    private final Clock clock;
+    private final Duration fullEvery;
+    /** Kinds some control of the catalogue reads: a change of any other kind is not understood, so re-judges everything. */
+    private final Set<Class<?>> knownKinds;
+    private final Map<String, Set<Class<?>>> readsByType = new ConcurrentHashMap<>();
+    private final DirtySet dirty = new DirtySet();
+    private final Map<String, Last> last = new ConcurrentHashMap<>();
+    private final Queue<Written> written = new ConcurrentLinkedQueue<>();
+
+    /** @param fullEvery how often a policy is evaluated in full whatever changed (the resync interval) */
+    IncrementalEvaluation(Engine engine, Clock clock, Duration fullEvery) {
+        this.engine = engine;
+        this.clock = clock;
+        this.fullEvery = fullEvery;
+        this.knownKinds = engine.catalog().reads().stream().map(Read::kind).collect(Collectors.toUnmodifiableSet());
+    }
+
+    /** An informer event about this object, which the mapper sent to these policies. */
+    void changed(HasMetadata object, Collection<String> policies) {
+        for (String policy : policies) {
+            dirty.add(policy, object);
+        }
+    }
+
+    /** Evident wrote (or deleted) this object: every policy re-judges its namespace while the write may be overlaid. */
+    void wrote(HasMetadata object) {
+        written.add(new Written(object, clock.instant()));
+    }
+
+    void forget(String policy) {
+        dirty.forget(policy);
+        last.remove(policy);
+    }
+
+    /** Whether the last evaluation of the policy was a full one (for tests that check the incremental path ran). */
+    boolean lastWasFull(String policy) {
+        Last l = last.get(policy);
+        return l != null && l.full();
+    }
+
+    PolicyEvaluation evaluate(ControlPolicy policy, Snapshot snapshot) {
+        String name = policy.getMetadata().getName();
+        Instant now = snapshot.now();
+        List<HasMetadata> changes = dirty.take(name);
+        Last previous = last.get(name);
+        if (changes == null || !incrementable(previous, policy, now)) {
+            return full(policy, snapshot, now);
+        }
+        List<HasMetadata> all = new ArrayList<>(changes);
+        written.removeIf(w -> w.at().plus(RecentWrites.MAX_AGE).plus(fullEvery).isBefore(now));
+        for (Written w : written) {
+            // Still overlaid at the last evaluation (it may have expired or been observed since): re-judge.
+            if (!w.at().plus(RecentWrites.MAX_AGE).isBefore(previous.at())) {
+                all.add(w.object());
+            }
+        }
+        List<ControlEvaluation> controls = new ArrayList<>();
+        List<Instant> changesAt = new ArrayList<>();
+        for (int i = 0; i < previous.evaluation().controls().size(); i++) {
+            Updated updated = update(policy, snapshot, previous.evaluation().controls().get(i), previous.changesAt().get(i), all);
+            if (updated == null) {
+                return full(policy, snapshot, now);
+            }
+            controls.add(updated.evaluation());
+            changesAt.add(updated.changesAt());
+        }
+        PolicyEvaluation evaluation = new PolicyEvaluation(previous.evaluation().policy(), previous.specHash(), List.of(), controls);
+        last.put(name, new Last(evaluation, previous.uid(), previous.generation(), previous.specHash(), now, previous.fullAt(), changesAt, false));
+        return evaluation;
+    }
+
+    /** Whether the previous evaluation can be carried forward: same policy version, no resync or timed change due. */
+    private boolean incrementable(Last previous, ControlPolicy policy, Instant now) {
+        return previous != null && previous.evaluation().valid()
+                && Objects.equals(previous.uid(), policy.getMetadata().getUid())
+                && Objects.equals(previous.generation(), policy.getMetadata().getGeneration())
+                && previous.specHash().equals(SpecHash.of(policy.getSpec()))
+                && now.isBefore(previous.fullAt().plus(fullEvery))
+                && previous.changesAt().stream().filter(Objects::nonNull).noneMatch(at -> !at.isAfter(now));
+    }
+
+    private PolicyEvaluation full(ControlPolicy policy, Snapshot snapshot, Instant now) {
+        PolicyEvaluation evaluation = engine.evaluate(policy, snapshot);
+        List<Instant> changesAt = evaluation.controls().stream().map(c -> earliest(null, c.findings())).toList();
+        last.put(policy.getMetadata().getName(), new Last(evaluation, policy.getMetadata().getUid(), policy.getMetadata().getGeneration(),
+                evaluation.specHash(), now, now, changesAt, true));
+        return evaluation;
+    }
+
+    /**
+     * The control's findings after these changes: unchanged when none reaches it, re-judged in full when one may
+     * reach anything, else with the touched namespaces (and cluster-scoped objects) re-judged. Null when only a
+     * full evaluation of the policy can tell (the control failed).
+     */
+    private Updated update(ControlPolicy policy, Snapshot snapshot, ControlEvaluation before, Instant changesAt, List<HasMetadata> changes) {
+        Control control = engine.catalog().find(before.type()).orElse(null);
+        if (control == null || failed(before.findings())) {
+            return null;
+        }
+        Set<Class<?>> reads = readsByType.computeIfAbsent(before.type(),
+                t -> control.reads().stream().map(Read::kind).collect(Collectors.toUnmodifiableSet()));
+        // Keys in the engine's order: a namespace's name, "null" for cluster-scoped objects.
+        Set<String> touched = new TreeSet<>();
+        for (HasMetadata object : changes) {
+            Affected affected;
+            if (object instanceof Namespace || reads.contains(object.getClass())) {
+                affected = control.affectedBy(object);
+            } else if (knownKinds.contains(object.getClass())) {
+                continue; // another control's kind
+            } else {
+                affected = Affected.ALL;
+            }
+            if (affected.all()) {
+                List<Finding> findings = engine.evaluateControl(policy, before.id(), snapshot, null);
+                return failed(findings) ? null : new Updated(with(before, findings), earliest(null, findings));
+            }
+            touched.add(String.valueOf(affected.namespace()));
+        }
+        if (touched.isEmpty()) {
+            return new Updated(before, changesAt);
+        }
+        List<Finding> findings = new ArrayList<>(before.findings().size() + 8);
+        List<Finding> old = before.findings();
+        int from = 0;
+        Instant earliest = changesAt;
+        for (String key : touched) {
+            int start = lowerBound(old, key, from, false);
+            int end = lowerBound(old, key, start, true);
+            findings.addAll(old.subList(from, start));
+            List<Finding> fresh = reevaluate(policy, snapshot, before.id(), key);
+            if (fresh == null) {
+                return null;
+            }
+            findings.addAll(fresh);
+            earliest = earliest(earliest, fresh);
+            from = end;
+        }
+        findings.addAll(old.subList(from, old.size()));
+        return new Updated(with(before, findings), earliest);
+    }
+
+    /** The findings of one key (a namespace, or "null": the cluster's, and those of a namespace named "null"). */
+    private List<Finding> reevaluate(ControlPolicy policy, Snapshot snapshot, String controlId, String key) {
+        List<Finding> fresh = new ArrayList<>();
+        List<String> scopes = "null".equals(key) ? List.of("", "null") : List.of(key);
+        for (String scope : scopes) {
+            List<Finding> findings = engine.evaluateControl(policy, controlId, snapshot, scope);
+            if (failed(findings)) {
+                return null;
+            }
+            for (Finding f : findings) {
+                boolean cluster = f.object().namespace() == null;
+                if (scope.isEmpty() ? cluster : !cluster && key.equals(f.object().namespace())) {
+                    fresh.add(f);
+                }
+            }
+        }
+        fresh.sort(Engine.ORDER);
+        return fresh;
+    }
+
+    /** The first index at or after from whose finding's key is at least (or, with after, beyond) key. */
+    private static int lowerBound(List<Finding> findings, String key, int from, boolean after) {
+        int lo = from;
+        int hi = findings.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = String.valueOf(findings.get(mid).object().namespace()).compareTo(key);
+            if (c < 0 || after && c == 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** A control that threw yields one error finding about the policy (see Engine): only a full evaluation re-judges it. */
+    private static boolean failed(List<Finding> findings) {
+        return findings.size() == 1 && "ControlError".equals(findings.get(0).reason())
+                && findings.get(0).object().namespace() == null && "ControlPolicy".equals(findings.get(0).object().kind());
+    }
+
+    private static ControlEvaluation with(ControlEvaluation before, List<Finding> findings) {
+        return new ControlEvaluation(before.id(), before.type(), before.mode(), before.criteria(), Collections.unmodifiableList(findings));
+    }
+
+    /**
+     * The earliest instant a finding changes by time alone, no later than the earlier bound: a finding that was
+     * replaced may keep it early, which only brings the next full evaluation forward.
+     */
+    private static Instant earliest(Instant earlier, List<Finding> findings) {
+        Instant min = earlier;
+        for (Finding f : findings) {
+            if (f.changesAt() != null && (min == null || f.changesAt().isBefore(min))) {
+                min = f.changesAt();
+            }
+        }
+        return min;
+    }
+}
