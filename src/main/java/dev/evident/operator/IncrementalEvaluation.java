@@ -129,10 +129,15 @@ final class IncrementalEvaluation {
     private boolean incrementable(Last previous, ControlPolicy policy, Instant now) {
         return previous != null && previous.evaluation().valid()
                 && Objects.equals(previous.uid(), policy.getMetadata().getUid())
-                && Objects.equals(previous.generation(), policy.getMetadata().getGeneration())
-                && previous.specHash().equals(SpecHash.of(policy.getSpec()))
+                && sameSpec(previous, policy)
                 && now.isBefore(previous.fullAt().plus(fullEvery))
                 && previous.changesAt().stream().filter(Objects::nonNull).noneMatch(at -> !at.isAfter(now));
+    }
+
+    /** The API server's generation counts spec changes; without one (a policy not from a server), compare the spec itself. */
+    private static boolean sameSpec(Last previous, ControlPolicy policy) {
+        Long generation = policy.getMetadata().getGeneration();
+        return generation != null ? generation.equals(previous.generation()) : previous.specHash().equals(SpecHash.of(policy.getSpec()));
     }
 
     private PolicyEvaluation full(ControlPolicy policy, Snapshot snapshot, Instant now) {

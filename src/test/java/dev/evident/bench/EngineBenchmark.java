@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * sizes (1.0 = perfectly linear). Not part of the default test run (the name does not end in Test):
  * {@code ./mvnw -B test -Dtest=EngineBenchmark}.
  */
-class EngineBenchmark {
+public class EngineBenchmark {
     private static final int ROUNDS = 20;
 
     @Test
@@ -64,7 +64,8 @@ class EngineBenchmark {
         return new double[] {nanosPerNamespace, bytesPerNamespace};
     }
 
-    private static List<HasMetadata> cluster(int namespaces) {
+    /** The synthetic cluster: also the input of the operator benchmarks. */
+    public static List<HasMetadata> cluster(int namespaces) {
         List<HasMetadata> objects = new ArrayList<>();
         objects.add(new StorageClassBuilder().withNewMetadata().withName("gp3").endMetadata()
                 .withProvisioner("ebs.csi.aws.com").addToParameters("encrypted", "true").build());

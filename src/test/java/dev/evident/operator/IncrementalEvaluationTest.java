@@ -109,9 +109,15 @@ class IncrementalEvaluationTest {
         assertThat(incremental.evaluate(policy, InMemorySnapshot.of(now, objects.values()))).isEqualTo(engine.evaluate(policy, InMemorySnapshot.of(now, objects.values())));
 
         policy.getSpec().getControls().get(1).getPodSecurityLevel().setLevel("baseline");
+        policy.getMetadata().setGeneration(2L);
         PolicyEvaluation changed = incremental.evaluate(policy, InMemorySnapshot.of(now, objects.values()));
         assertThat(incremental.lastWasFull(name)).as("policy changed").isTrue();
         assertThat(changed).isEqualTo(engine.evaluate(policy, InMemorySnapshot.of(now, objects.values())));
+
+        policy.getSpec().getControls().get(1).getPodSecurityLevel().setLevel("restricted");
+        policy.getMetadata().setGeneration(null);
+        assertThat(incremental.evaluate(policy, InMemorySnapshot.of(now, objects.values()))).isEqualTo(engine.evaluate(policy, InMemorySnapshot.of(now, objects.values())));
+        assertThat(incremental.lastWasFull(name)).as("no generation: spec compared").isTrue();
 
         now = now.plus(RESYNC);
         incremental.evaluate(policy, InMemorySnapshot.of(now, objects.values()));

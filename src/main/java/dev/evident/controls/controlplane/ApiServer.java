@@ -1,5 +1,6 @@
 package dev.evident.controls.controlplane;
 
+import dev.evident.engine.Affected;
 import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
 import dev.evident.engine.Labels;
@@ -8,6 +9,8 @@ import dev.evident.engine.Read;
 import dev.evident.engine.Snapshot;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +41,15 @@ public final class ApiServer {
             Map<String, String> labels = p.getMetadata().getLabels();
             return labels != null && Labels.COMPONENT_APISERVER.equals(labels.get(Labels.COMPONENT));
         }).toList();
+    }
+
+    /**
+     * What a change reaches in the findings of a control that judges the API server: its pods are read whatever the
+     * policy selects, so a Namespace change reaches none of them (re-judging that namespace's share, the pods' findings
+     * when it is {@value #NAMESPACE}, gives them unchanged); a change of anything it reads, all of them.
+     */
+    public static Affected affectedBy(HasMetadata object) {
+        return object instanceof Namespace ? Affected.namespaceOf(object) : Affected.ALL;
     }
 
     /**

@@ -2,12 +2,14 @@ package dev.evident.controls.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evident.engine.Affected;
 import dev.evident.engine.Control;
 import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
 import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Read;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +59,11 @@ public final class AuditLogging implements Control {
     @Override
     public List<Read> reads() {
         return List.of(ApiServer.PODS);
+    }
+
+    @Override
+    public Affected affectedBy(HasMetadata object) {
+        return ApiServer.affectedBy(object);
     }
 
     @Override

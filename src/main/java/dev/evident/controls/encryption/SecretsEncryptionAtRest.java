@@ -3,12 +3,14 @@ package dev.evident.controls.encryption;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.evident.controls.controlplane.ApiServer;
+import dev.evident.engine.Affected;
 import dev.evident.engine.Control;
 import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
 import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Read;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.Optional;
@@ -47,6 +49,11 @@ public final class SecretsEncryptionAtRest implements Control {
     @Override
     public List<Read> reads() {
         return List.of(ApiServer.PODS);
+    }
+
+    @Override
+    public Affected affectedBy(HasMetadata object) {
+        return ApiServer.affectedBy(object);
     }
 
     @Override
