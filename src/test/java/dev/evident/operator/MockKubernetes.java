@@ -1,8 +1,8 @@
 package dev.evident.operator;
 
 import dev.evident.api.v1alpha1.ControlPolicy;
+import dev.evident.testing.FaultInjectingDispatcher;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Starts a Fabric8 mock API server in CRUD mode (watches included) and points the operator at it.
+ * Starts a Fabric8 mock API server in CRUD mode (watches included), with faults a test may turn on
+ * ({@link FaultInjectingDispatcher}), and points the operator at it.
  * Declared once, globally, on ControlPolicyReconcilerTest: every Quarkus test application gets its own.
  */
 public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
@@ -26,7 +27,7 @@ public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
     public Map<String, String> start() {
         var crd = CustomResourceDefinitionContext.fromCustomResourceType(ControlPolicy.class);
         server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(),
-                new KubernetesCrudDispatcher(List.of(crd)), false);
+                new FaultInjectingDispatcher(List.of(crd)), false);
         server.init();
         // quarkus.kubernetes-client.* are fixed at build time, so a restarted test application (another
         // test profile) could not be pointed at a new server through them; Fabric8's own system
