@@ -99,11 +99,12 @@ final class IncrementalEvaluation {
         Instant now = snapshot.now();
         List<HasMetadata> changes = dirty.take(name);
         Last previous = last.get(name);
+        // Older writes left the overlay before any policy's last full evaluation (at most one resync ago).
+        written.removeIf(w -> w.at().plus(RecentWrites.MAX_AGE).plus(fullEvery).isBefore(now));
         if (changes == null || !incrementable(previous, policy, now)) {
             return full(policy, snapshot, now);
         }
         List<HasMetadata> all = new ArrayList<>(changes);
-        written.removeIf(w -> w.at().plus(RecentWrites.MAX_AGE).plus(fullEvery).isBefore(now));
         for (Written w : written) {
             // Still overlaid at the last evaluation (it may have expired or been observed since): re-judge.
             if (!w.at().plus(RecentWrites.MAX_AGE).isBefore(previous.at())) {
