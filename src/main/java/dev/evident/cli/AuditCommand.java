@@ -126,7 +126,7 @@ public final class AuditCommand implements Callable<Integer> {
         }
         ControlCatalog catalog = StandardControls.catalog();
         ManifestReader reader = new ManifestReader(stdin);
-        ObjectDecoder decoder = new ObjectDecoder(catalog.reads());
+        ObjectDecoder decoder = new ObjectDecoder(catalog.reads(), catalog.genericReads());
         List<String> notEvaluated = new ArrayList<>();
         List<Manifest> policyManifests = readPolicies(reader, notEvaluated);
         List<ControlPolicy> policies = policyManifests.stream().map(decoder::policy).toList();
@@ -134,7 +134,7 @@ public final class AuditCommand implements Callable<Integer> {
         List<HasMetadata> objects;
         Set<String> assumed = Set.of();
         if (source.cluster) {
-            objects = ClusterReader.fromKubeconfig().read(catalog.reads());
+            objects = ClusterReader.fromKubeconfig().read(catalog.reads(), catalog.genericReads());
         } else {
             Inventory inventory = new Inventory(decoder, namespace);
             reader.read(source.resources, inventory);

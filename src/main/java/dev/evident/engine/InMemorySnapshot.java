@@ -1,5 +1,6 @@
 package dev.evident.engine;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,16 +8,30 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.HashSet;
 
-/** A snapshot over a fixed collection of objects: the audit command's input, and the tests'. */
+/**
+ * A snapshot over a fixed collection of objects: the audit command's input, and the tests'. An optional
+ * custom kind counts as served when the input holds an object of that kind or its CustomResourceDefinition.
+ */
 public final class InMemorySnapshot implements Snapshot {
     private final Instant now;
     private final Map<Class<?>, List<HasMetadata>> byKind = new HashMap<>();
     private final Map<Class<?>, Map<String, List<HasMetadata>>> byKindAndNamespace = new HashMap<>();
+    /** Generic objects by "apiVersion kind". */
+    private final Map<String, List<GenericKubernetesResource>> generic = new HashMap<>();
+    private final Set<String> definitions = new HashSet<>();
 
     private InMemorySnapshot(Instant now, Collection<? extends HasMetadata> objects) {
         this.now = now;
         for (HasMetadata o : objects) {
+            if ("CustomResourceDefinition".equals(o.getKind()) && o.getMetadata() != null) {
+                definitions.add(o.getMetadata().getName());
+            }
+            if (o instanceof GenericKubernetesResource g) {
+                generic.computeIfAbsent(g.getApiVersion() + " " + g.getKind(), k -> new ArrayList<>()).add(g);
+            }
             byKind.computeIfAbsent(o.getClass(), k -> new ArrayList<>()).add(o);
             String ns = o.getMetadata() == null ? null : o.getMetadata().getNamespace();
             if (ns != null) {
@@ -49,5 +64,15 @@ public final class InMemorySnapshot implements Snapshot {
     @SuppressWarnings("unchecked")
     public <T extends HasMetadata> List<T> list(Class<T> kind, String namespace) {
         return (List<T>) List.copyOf(byKindAndNamespace.getOrDefault(kind, Map.of()).getOrDefault(namespace, List.of()));
+    }
+
+    @Override
+    public boolean serves(ResourceKind kind) {
+        return definitions.contains(kind.crdName()) || generic.containsKey(kind.apiVersion() + " " + kind.kind());
+    }
+
+    @Override
+    public List<GenericKubernetesResource> list(ResourceKind kind) {
+        return List.copyOf(generic.getOrDefault(kind.apiVersion() + " " + kind.kind(), List.of()));
     }
 }

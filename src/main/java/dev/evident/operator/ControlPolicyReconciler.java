@@ -53,6 +53,8 @@ import org.jboss.logging.Logger;
 @RBACRule(apiGroups = "", resources = "namespaces", verbs = {"get", "list", "watch", "patch"})
 @RBACRule(apiGroups = "networking.k8s.io", resources = {"networkpolicies"}, verbs = {"get", "list", "watch", "create", "update", "patch"})
 @RBACRule(apiGroups = "networking.k8s.io", resources = {"ingresses"}, verbs = {"get", "list", "watch", "update", "patch"})
+// Optional custom kinds (Velero, Cilium, Gateway API) are watched once their CRD exists: each CRD is watched by name.
+@RBACRule(apiGroups = "apiextensions.k8s.io", resources = "customresourcedefinitions", verbs = {"get", "list", "watch"})
 // get: Fabric8 reads an Event before patching its count (aggregation of repeats).
 @RBACRule(apiGroups = "", resources = "events", verbs = {"get", "create", "patch"})
 // Policy reports: OpenReports or wgpolicyk8s.io, whichever the cluster has; never deleted, owned by the policy.
@@ -84,6 +86,8 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     /** The evidence log: policy versions, changed findings, runs, remediations. */
     private final EvidenceRecorder evidence;
     private final PolicyReportPublisher policyReports;
+    /** Optional custom kinds (Velero, Cilium, Gateway API), watched once their CRDs exist; null until prepared. */
+    private volatile OptionalKinds optionalKinds;
 
     public ControlPolicyReconciler(Engine engine, Clock clock, KubernetesClient client, EvidentMetrics metrics,
             EvidenceRecorder evidence, PolicyReportPublisher policyReports,
@@ -120,6 +124,10 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             InformerEventSource<?, ControlPolicy> source = informer(read, context);
             sources.put(read.kind(), source);
             list.add(source);
+        }
+        if (!engine.catalog().genericReads().isEmpty()) {
+            optionalKinds = new OptionalKinds(client, engine.catalog(), context.getPrimaryCache(), recentWrites::observed);
+            list.add(optionalKinds);
         }
         return list;
     }
@@ -212,7 +220,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     }
 
     private Snapshot snapshot(Instant now) {
-        return new OverlaySnapshot(new InformerSnapshot(now, stores), recentWrites);
+        return new OverlaySnapshot(new InformerSnapshot(now, stores, optionalKinds), recentWrites);
     }
 
     /**
