@@ -1,5 +1,6 @@
 package dev.evident.controls;
 
+import dev.evident.controls.backup.BackupSchedule;
 import dev.evident.controls.controlplane.AuditLogging;
 import dev.evident.controls.encryption.EncryptedStorage;
 import dev.evident.controls.encryption.IngressTLS;
@@ -29,6 +30,7 @@ public final class StandardControls {
                 new IngressTLS(),
                 new SecretsEncryptionAtRest(),
                 new AuditLogging(),
-                new SecretsInConfig()));
+                new SecretsInConfig(),
+                new BackupSchedule()));
     }
 }

@@ -55,6 +55,8 @@ import org.jboss.logging.Logger;
 @RBACRule(apiGroups = "networking.k8s.io", resources = {"ingresses"}, verbs = {"get", "list", "watch", "update", "patch"})
 // Optional custom kinds (Velero, Cilium, Gateway API) are watched once their CRD exists: each CRD is watched by name.
 @RBACRule(apiGroups = "apiextensions.k8s.io", resources = "customresourcedefinitions", verbs = {"get", "list", "watch"})
+// BackupSchedule in Enforce creates or restores managed Velero Schedules (reads: the catalogue's generic reads).
+@RBACRule(apiGroups = "velero.io", resources = {"schedules"}, verbs = {"get", "list", "watch", "create", "update", "patch"})
 // get: Fabric8 reads an Event before patching its count (aggregation of repeats).
 @RBACRule(apiGroups = "", resources = "events", verbs = {"get", "create", "patch"})
 // Policy reports: OpenReports or wgpolicyk8s.io, whichever the cluster has; never deleted, owned by the policy.

@@ -43,6 +43,18 @@ class DeployManifestsTest {
         }
     }
 
+    /** Optional custom kinds (Velero, ...) are watched once their CRD exists: the CRDs by name, then the kinds cluster-wide. */
+    @Test
+    void operatorMayWatchEveryOptionalKindAndItsDefinition() throws IOException {
+        ClusterRole role = find(ClusterRole.class);
+        for (var kind : StandardControls.catalog().genericReads()) {
+            for (String verb : List.of("get", "list", "watch")) {
+                assertThat(grants(role.getRules(), kind.group(), kind.plural(), verb)).as("%s %s.%s", verb, kind.plural(), kind.group()).isTrue();
+                assertThat(grants(role.getRules(), "apiextensions.k8s.io", "customresourcedefinitions", verb)).as(verb + " CRDs").isTrue();
+            }
+        }
+    }
+
     @Test
     void podsAreReadInKubeSystemOnly() throws IOException {
         assertThat(grants(find(ClusterRole.class).getRules(), "", "pods", "list")).isFalse();

@@ -13,5 +13,6 @@ public enum ControlType {
     IngressTLS,
     SecretsEncryptionAtRest,
     AuditLogging,
-    SecretsInConfig
+    SecretsInConfig,
+    BackupSchedule
 }
