@@ -203,17 +203,25 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         }
         Duration next = outcome.pending() > 0 ? budget.untilNext().plusMillis(10)
                 : outcome.failed() > 0 && retryAfter.compareTo(resyncInterval) < 0 ? retryAfter : resyncInterval;
-        Optional<Duration> changeDue = evaluation.changesAt().map(at -> Duration.between(now, at));
-        if (changeDue.isPresent() && changeDue.get().compareTo(next) < 0) {
-            // A verdict that changes by time alone (a backup going stale, an exception expiring) is re-judged at that
-            // instant, not at the next resync. The engine judges "at or after", so waking a few ms late is exact.
-            next = changeDue.get().isNegative() ? Duration.ofMillis(10) : changeDue.get().plusMillis(10);
-        }
+        next = soonerForChange(now, evaluation.changesAt(), next);
         Optional<Duration> summaryDue = events.flush(policy);
         if (summaryDue.isPresent() && summaryDue.get().compareTo(next) < 0) {
             next = summaryDue.get().plusMillis(10);
         }
         return UpdateControl.<ControlPolicy>noUpdate().rescheduleAfter(next);
+    }
+
+    /**
+     * A verdict that changes by time alone (a backup going stale, an exception expiring) is re-judged at that
+     * instant, not at the next resync. Controls judge "at or after", so waking a few ms late is exact.
+     */
+    static Duration soonerForChange(Instant now, Optional<Instant> changesAt, Duration next) {
+        if (changesAt.isEmpty()) {
+            return next;
+        }
+        Duration due = Duration.between(now, changesAt.get());
+        Duration wake = due.isNegative() ? Duration.ofMillis(10) : due.plusMillis(10);
+        return wake.compareTo(next) < 0 ? wake : next;
     }
 
     /** The policy evaluated over the live caches now, without acting on it: what the parity test compares with audit. */
