@@ -70,6 +70,15 @@ public final class ClusterReader {
         List<HasMetadata> objects = new ArrayList<>();
         long deadline = System.nanoTime() + MAX_LIST_NANOS;
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+            for (Read read : reads) {
+                try {
+                    list(client, read, read.kind(), deadline).forEach(o -> objects.add(ObjectDecoder.withoutSecretData(o)));
+                } catch (KubernetesClientException e) {
+                    throw new InputException("--cluster " + config.getMasterUrl() + ": cannot list "
+                            + read.kind().getSimpleName() + (read.namespace() == null ? "" : " in namespace " + read.namespace())
+                            + ": " + describe(e));
+                }
+            }
             for (ResourceKind kind : optional) {
                 try {
                     var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
@@ -85,15 +94,6 @@ public final class ClusterReader {
                         throw new InputException("--cluster " + config.getMasterUrl() + ": cannot list " + kind.plural() + "." + kind.group()
                                 + ": " + describe(e));
                     }
-                }
-            }
-            for (Read read : reads) {
-                try {
-                    list(client, read, read.kind(), deadline).forEach(o -> objects.add(ObjectDecoder.withoutSecretData(o)));
-                } catch (KubernetesClientException e) {
-                    throw new InputException("--cluster " + config.getMasterUrl() + ": cannot list "
-                            + read.kind().getSimpleName() + (read.namespace() == null ? "" : " in namespace " + read.namespace())
-                            + ": " + describe(e));
                 }
             }
         }
