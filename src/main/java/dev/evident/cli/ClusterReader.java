@@ -81,7 +81,10 @@ public final class ClusterReader {
             }
             for (ResourceKind kind : optional) {
                 try {
-                    var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
+                    // named in full (plural, scope): the client's discovery fails, rather than a 404, on a kind the server lacks
+                    var resources = client.genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                            .withGroup(kind.group()).withVersion(kind.version()).withKind(kind.kind()).withPlural(kind.plural())
+                            .withNamespaced(kind.namespaced()).build());
                     var items = (kind.namespaced() ? resources.inAnyNamespace() : resources)
                             .list(new ListOptionsBuilder().withLimit((long) MAX_PAGES * PAGE_SIZE).build()).getItems();
                     items.forEach(o -> o.getMetadata().setManagedFields(null));

@@ -158,7 +158,9 @@ final class OptionalKinds extends AbstractEventSource<GenericKubernetesResource,
             return;
         }
         SlimItemStore<GenericKubernetesResource> store = new SlimItemStore<>();
-        var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
+        var resources = client.genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                            .withGroup(kind.group()).withVersion(kind.version()).withKind(kind.kind()).withPlural(kind.plural())
+                            .withNamespaced(kind.namespaced()).build());
         SharedIndexInformer<GenericKubernetesResource> informer = (kind.namespaced() ? resources.inAnyNamespace() : resources)
                 .runnableInformer(0).itemStore(store);
         informer.addEventHandler(new ResourceEventHandler<>() {
