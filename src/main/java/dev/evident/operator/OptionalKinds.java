@@ -65,7 +65,7 @@ final class OptionalKinds extends AbstractEventSource<GenericKubernetesResource,
         for (ResourceKind kind : catalog.genericReads()) {
             try {
                 definitions.add(client.apiextensions().v1().customResourceDefinitions().withName(kind.crdName())
-                        .inform(new DefinitionHandler(kind)));
+                        .inform(new Handler<>(crd -> definitionChanged(kind, crd), crd -> stopWatching(kind))));
             } catch (RuntimeException e) {
                 problem(kind, "cannot watch CustomResourceDefinition " + kind.crdName() + ": " + e.getMessage());
             }
@@ -113,34 +113,29 @@ final class OptionalKinds extends AbstractEventSource<GenericKubernetesResource,
         return watch == null || !serves(kind) ? List.of() : watch.store().inNamespace(namespace);
     }
 
-    private final class DefinitionHandler implements ResourceEventHandler<CustomResourceDefinition> {
-        private final ResourceKind kind;
-
-        DefinitionHandler(ResourceKind kind) {
-            this.kind = kind;
+    /** Calls one function on an add or an update, another on a delete. */
+    private record Handler<T>(Consumer<T> present, Consumer<T> gone) implements ResourceEventHandler<T> {
+        @Override
+        public void onAdd(T object) {
+            present.accept(object);
         }
 
         @Override
-        public void onAdd(CustomResourceDefinition crd) {
-            changed(crd);
+        public void onUpdate(T before, T object) {
+            present.accept(object);
         }
 
         @Override
-        public void onUpdate(CustomResourceDefinition before, CustomResourceDefinition crd) {
-            changed(crd);
+        public void onDelete(T object, boolean finalStateUnknown) {
+            gone.accept(object);
         }
+    }
 
-        @Override
-        public void onDelete(CustomResourceDefinition crd, boolean finalStateUnknown) {
+    private void definitionChanged(ResourceKind kind, CustomResourceDefinition crd) {
+        if (servesVersion(crd, kind) && crd.getMetadata().getDeletionTimestamp() == null) {
+            startWatching(kind);
+        } else {
             stopWatching(kind);
-        }
-
-        private void changed(CustomResourceDefinition crd) {
-            if (servesVersion(crd, kind) && crd.getMetadata().getDeletionTimestamp() == null) {
-                startWatching(kind);
-            } else {
-                stopWatching(kind);
-            }
         }
     }
 
@@ -163,27 +158,11 @@ final class OptionalKinds extends AbstractEventSource<GenericKubernetesResource,
                             .withNamespaced(kind.namespaced()).build());
         SharedIndexInformer<GenericKubernetesResource> informer = (kind.namespaced() ? resources.inAnyNamespace() : resources)
                 .runnableInformer(0).itemStore(store);
-        informer.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(GenericKubernetesResource o) {
-                changed(o);
-            }
-
-            @Override
-            public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource o) {
-                changed(o);
-            }
-
-            @Override
-            public void onDelete(GenericKubernetesResource o, boolean finalStateUnknown) {
-                changed(o);
-            }
-
-            private void changed(GenericKubernetesResource o) {
-                observed.accept(o);
-                trigger(kind);
-            }
-        });
+        Consumer<GenericKubernetesResource> changed = o -> {
+            observed.accept(o);
+            trigger(kind);
+        };
+        informer.addEventHandler(new Handler<>(changed, changed));
         var synced = new java.util.concurrent.CompletableFuture<Void>();
         watches.put(kind, new Watch(informer, store, synced));
         LOG.infof("%s is installed: watching it", kind);
