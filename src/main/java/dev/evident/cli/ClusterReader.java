@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.Listable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -70,9 +71,20 @@ public final class ClusterReader {
         List<HasMetadata> objects = new ArrayList<>();
         long deadline = System.nanoTime() + MAX_LIST_NANOS;
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+            for (Read read : reads) {
+                try {
+                    list(client, read, read.kind(), deadline).forEach(o -> objects.add(ObjectDecoder.withoutSecretData(o)));
+                } catch (KubernetesClientException e) {
+                    throw new InputException("--cluster " + config.getMasterUrl() + ": cannot list "
+                            + read.kind().getSimpleName() + (read.namespace() == null ? "" : " in namespace " + read.namespace())
+                            + ": " + describe(e));
+                }
+            }
             for (ResourceKind kind : optional) {
                 try {
-                    var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
+                    // named in full: looking the kind up by apiVersion and kind fails (not with a 404) where its group is not served
+                    var resources = client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup(kind.group())
+                            .withVersion(kind.version()).withKind(kind.kind()).withPlural(kind.plural()).withNamespaced(kind.namespaced()).build());
                     var items = (kind.namespaced() ? resources.inAnyNamespace() : resources)
                             .list(new ListOptionsBuilder().withLimit((long) MAX_PAGES * PAGE_SIZE).build()).getItems();
                     items.forEach(o -> o.getMetadata().setManagedFields(null));
@@ -85,15 +97,6 @@ public final class ClusterReader {
                         throw new InputException("--cluster " + config.getMasterUrl() + ": cannot list " + kind.plural() + "." + kind.group()
                                 + ": " + describe(e));
                     }
-                }
-            }
-            for (Read read : reads) {
-                try {
-                    list(client, read, read.kind(), deadline).forEach(o -> objects.add(ObjectDecoder.withoutSecretData(o)));
-                } catch (KubernetesClientException e) {
-                    throw new InputException("--cluster " + config.getMasterUrl() + ": cannot list "
-                            + read.kind().getSimpleName() + (read.namespace() == null ? "" : " in namespace " + read.namespace())
-                            + ": " + describe(e));
                 }
             }
         }
