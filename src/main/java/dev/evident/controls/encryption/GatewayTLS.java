@@ -162,6 +162,7 @@ public final class GatewayTLS implements Control {
             return Optional.of(new Uncovered(listener, Gap.NO_CERTIFICATE, "no tls.certificateRefs"));
         }
         String own = gateway.getMetadata().getNamespace();
+        List<String> elsewhere = new ArrayList<>();
         for (Object o : refs) {
             Map<?, ?> ref = o instanceof Map<?, ?> m ? m : Map.of();
             String group = string(ref.get("group"));
@@ -182,9 +183,10 @@ public final class GatewayTLS implements Control {
                         + ", not " + IngressTLS.TLS_SECRET_TYPE));
             }
             if (!namespace.equals(own)) {
-                crossNamespace.add(secretName);
+                elsewhere.add(secretName);
             }
         }
+        crossNamespace.addAll(elsewhere); // noted only for listeners that are otherwise covered
         return Optional.empty();
     }
 
