@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.Listable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -81,10 +82,9 @@ public final class ClusterReader {
             }
             for (ResourceKind kind : optional) {
                 try {
-                    // named in full (plural, scope): the client's discovery fails, rather than a 404, on a kind the server lacks
-                    var resources = client.genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
-                            .withGroup(kind.group()).withVersion(kind.version()).withKind(kind.kind()).withPlural(kind.plural())
-                            .withNamespaced(kind.namespaced()).build());
+                    // named in full: looking the kind up by apiVersion and kind fails (not with a 404) where its group is not served
+                    var resources = client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup(kind.group())
+                            .withVersion(kind.version()).withKind(kind.kind()).withPlural(kind.plural()).withNamespaced(kind.namespaced()).build());
                     var items = (kind.namespaced() ? resources.inAnyNamespace() : resources)
                             .list(new ListOptionsBuilder().withLimit((long) MAX_PAGES * PAGE_SIZE).build()).getItems();
                     items.forEach(o -> o.getMetadata().setManagedFields(null));

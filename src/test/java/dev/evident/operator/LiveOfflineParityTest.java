@@ -10,6 +10,8 @@ import dev.evident.cli.EvidentCommand;
 import dev.evident.engine.Finding;
 import dev.evident.engine.PolicyEvaluation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -38,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * For the same objects, the operator (informer caches fed by an API server) and `audit` (files) give the
  * same findings: every example policy over the example cluster and the parity fixtures, compared finding by
  * finding (control, object, result, reason, message, plan). The mock API server holds other tests' objects
- * too, so the live side is narrowed to the objects the files name.
+ * too, so the live side is narrowed to the objects the files name. CRDs in the files (optional kinds: Cilium, Gateway
+ * API) are created first and marked established, as an API server does, and removed afterwards.
  */
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
@@ -63,7 +66,26 @@ class LiveOfflineParityTest {
                 }
             }
         }
-        objects.forEach(o -> client.resource(o).createOr(existing -> existing.update()));
+        // CRDs first, established as an API server would, so that the custom objects can be created and are watched
+        List<CustomResourceDefinition> definitions = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            if (o instanceof CustomResourceDefinition crd) {
+                CustomResourceDefinition created = client.resource(crd).createOr(existing -> existing.update());
+                created.setStatus(new CustomResourceDefinitionStatusBuilder().addNewCondition().withType("Established").withStatus("True")
+                        .endCondition().build());
+                definitions.add(client.resource(created).updateStatus());
+            }
+        }
+        try {
+            compare(objects);
+        } finally {
+            // other tests share the mock API server: the kinds go away again
+            definitions.forEach(d -> client.resource(d).delete());
+        }
+    }
+
+    private void compare(List<HasMetadata> objects) throws Exception {
+        objects.stream().filter(o -> !(o instanceof CustomResourceDefinition)).forEach(o -> client.resource(o).createOr(existing -> existing.update()));
         Set<String> namespaces = objects.stream().map(o -> "Namespace".equals(o.getKind()) ? o.getMetadata().getName() : o.getMetadata().getNamespace())
                 .filter(Objects::nonNull).collect(Collectors.toSet());
         Set<String> clusterScoped = objects.stream().filter(o -> o.getMetadata().getNamespace() == null)

@@ -29,7 +29,7 @@ public class ControlSpec {
     private String id;
 
     @JsonPropertyDescription("Control type, one of: NetworkDefaultDeny, PodSecurityLevel, RbacLeastPrivilege, EncryptedStorage, IngressTLS, "
-            + "SecretsEncryptionAtRest, AuditLogging, SecretsInConfig, BackupSchedule. Its settings go in the block of the same name, lower camel case (networkDefaultDeny, podSecurityLevel, ...).")
+            + "GatewayTLS, SecretsEncryptionAtRest, AuditLogging, SecretsInConfig, BackupSchedule. Its settings go in the block of the same name, lower camel case (networkDefaultDeny, podSecurityLevel, ...); GatewayTLS has none.")
     @Required
     @SchemaFrom(type = ControlType.class)
     private String type;

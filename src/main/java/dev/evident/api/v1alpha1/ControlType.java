@@ -11,6 +11,7 @@ public enum ControlType {
     RbacLeastPrivilege,
     EncryptedStorage,
     IngressTLS,
+    GatewayTLS,
     SecretsEncryptionAtRest,
     AuditLogging,
     SecretsInConfig,
