@@ -126,7 +126,7 @@ public final class AuditCommand implements Callable<Integer> {
         }
         ControlCatalog catalog = StandardControls.catalog();
         ManifestReader reader = new ManifestReader(stdin);
-        ObjectDecoder decoder = new ObjectDecoder(catalog.reads());
+        ObjectDecoder decoder = new ObjectDecoder(catalog.reads(), catalog.genericReads());
         List<String> notEvaluated = new ArrayList<>();
         List<Manifest> policyManifests = readPolicies(reader, notEvaluated);
         List<ControlPolicy> policies = policyManifests.stream().map(decoder::policy).toList();
@@ -134,7 +134,7 @@ public final class AuditCommand implements Callable<Integer> {
         List<HasMetadata> objects;
         Set<String> assumed = Set.of();
         if (source.cluster) {
-            objects = ClusterReader.fromKubeconfig().read(catalog.reads());
+            objects = ClusterReader.fromKubeconfig().read(catalog.reads(), optionalKindsRead(catalog, policies));
         } else {
             Inventory inventory = new Inventory(decoder, namespace);
             reader.read(source.resources, inventory);
@@ -214,6 +214,16 @@ public final class AuditCommand implements Callable<Integer> {
             throw new InputException(policy + ": no ControlPolicy (apiVersion " + ControlPolicy.API_VERSION + ") found");
         }
         return policies;
+    }
+
+    /** The optional custom kinds (Velero, ...) that these policies' controls read: --cluster lists only those, so needs no other grant. */
+    private static List<dev.evident.engine.ResourceKind> optionalKindsRead(ControlCatalog catalog, List<ControlPolicy> policies) {
+        return policies.stream()
+                .filter(p -> p.getSpec() != null && p.getSpec().getControls() != null)
+                .flatMap(p -> p.getSpec().getControls().stream())
+                .flatMap(c -> catalog.find(c.getType()).stream())
+                .flatMap(c -> c.genericReads().stream())
+                .distinct().toList();
     }
 
     /** Namespace-level findings on a namespace absent from the input say so: its labels were not known. */

@@ -1,6 +1,7 @@
 package dev.evident.cli;
 
 import dev.evident.engine.Read;
+import dev.evident.engine.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptions;
@@ -9,6 +10,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.dsl.Listable;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
@@ -58,6 +60,14 @@ public final class ClusterReader {
     }
 
     public List<HasMetadata> read(Collection<Read> reads) {
+        return read(reads, List.of());
+    }
+
+    /**
+     * The objects of the kinds controls read, and of the optional custom kinds the cluster serves; for each
+     * of those, a bare CustomResourceDefinition marker says it is installed (a 404 on the list says it is not).
+     */
+    public List<HasMetadata> read(Collection<Read> reads, Collection<ResourceKind> optional) {
         List<HasMetadata> objects = new ArrayList<>();
         long deadline = System.nanoTime() + MAX_LIST_NANOS;
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
@@ -68,6 +78,25 @@ public final class ClusterReader {
                     throw new InputException("--cluster " + config.getMasterUrl() + ": cannot list "
                             + read.kind().getSimpleName() + (read.namespace() == null ? "" : " in namespace " + read.namespace())
                             + ": " + describe(e));
+                }
+            }
+            for (ResourceKind kind : optional) {
+                try {
+                    // named in full: looking the kind up by apiVersion and kind fails (not with a 404) where its group is not served
+                    var resources = client.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup(kind.group())
+                            .withVersion(kind.version()).withKind(kind.kind()).withPlural(kind.plural()).withNamespaced(kind.namespaced()).build());
+                    var items = (kind.namespaced() ? resources.inAnyNamespace() : resources)
+                            .list(new ListOptionsBuilder().withLimit((long) MAX_PAGES * PAGE_SIZE).build()).getItems();
+                    items.forEach(o -> o.getMetadata().setManagedFields(null));
+                    objects.addAll(items);
+                    objects.add(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder()
+                            .withApiVersion("apiextensions.k8s.io/v1").withKind("CustomResourceDefinition")
+                            .withNewMetadata().withName(kind.crdName()).endMetadata().build());
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 404) {
+                        throw new InputException("--cluster " + config.getMasterUrl() + ": cannot list " + kind.plural() + "." + kind.group()
+                                + ": " + describe(e));
+                    }
                 }
             }
         }

@@ -2,6 +2,7 @@ package dev.evident.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.evident.engine.ObjectRef;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -55,7 +56,7 @@ final class Inventory implements Consumer<Manifest> {
             }
             return;
         }
-        if (object instanceof Namespaced) {
+        if (object instanceof Namespaced || object instanceof GenericKubernetesResource && decoder.isNamespaced(manifest)) {
             if (object.getMetadata().getNamespace() == null || object.getMetadata().getNamespace().isEmpty()) {
                 object.getMetadata().setNamespace(defaultNamespace);
             }

@@ -15,6 +15,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.engine.Read;
+import dev.evident.engine.ResourceKind;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -48,6 +51,10 @@ public final class ObjectDecoder {
     /** kind -> apiVersion -> class, for the kinds the controls read. */
     private final Map<String, Map<String, Class<? extends HasMetadata>>> reads = new HashMap<>();
     private final Map<String, String> kindsByLowerCase = new HashMap<>();
+    /** kind -> apiVersion -> optional custom kind, read as generic objects. */
+    private final Map<String, Map<String, ResourceKind>> optional = new HashMap<>();
+    /** CRD name -> optional custom kind: the CRD in the input says the kind is installed. */
+    private final Map<String, ResourceKind> definitions = new HashMap<>();
 
     /** What became of one manifest. */
     public record Decoded(HasMetadata object, String notEvaluated) {
@@ -55,6 +62,19 @@ public final class ObjectDecoder {
 
     /** @param reads the kinds controls read */
     public ObjectDecoder(Collection<Read> reads) {
+        this(reads, List.of());
+    }
+
+    /**
+     * @param reads    the kinds controls read into typed objects
+     * @param optional the optional custom kinds controls read as generic objects (Velero, Cilium, Gateway API)
+     */
+    public ObjectDecoder(Collection<Read> reads, Collection<ResourceKind> optional) {
+        for (ResourceKind kind : optional) {
+            this.optional.computeIfAbsent(kind.kind(), k -> new HashMap<>()).put(kind.apiVersion(), kind);
+            this.definitions.put(kind.crdName(), kind);
+            kindsByLowerCase.put(kind.kind().toLowerCase(Locale.ROOT), kind.kind());
+        }
         for (Read read : reads) {
             Class<? extends HasMetadata> kind = read.kind();
             serialization.registerKubernetesResource(kind);
@@ -94,6 +114,10 @@ public final class ObjectDecoder {
         if (versions != null) {
             return Namespaced.class.isAssignableFrom(versions.values().iterator().next());
         }
+        Map<String, ResourceKind> custom = optional.get(manifest.kind());
+        if (custom != null) {
+            return custom.values().iterator().next().namespaced();
+        }
         return !ClusterScoped.KINDS.contains(manifest.kind());
     }
 
@@ -103,6 +127,9 @@ public final class ObjectDecoder {
      */
     public Decoded object(Manifest manifest) {
         String kind = manifest.kind();
+        if (optional.containsKey(kind) || "CustomResourceDefinition".equals(kind)) {
+            return custom(manifest);
+        }
         Map<String, Class<? extends HasMetadata>> versions = reads.get(kind);
         if (versions == null) {
             String known = kindsByLowerCase.get(kind.toLowerCase(Locale.ROOT));
@@ -132,6 +159,37 @@ public final class ObjectDecoder {
             throw new InputException(manifest.where("metadata") + ": " + kind + " without metadata.name");
         }
         return new Decoded(withoutSecretData(object), null);
+    }
+
+    /**
+     * An object of an optional custom kind, as a generic object; or the CustomResourceDefinition of such a
+     * kind, kept as a bare marker (name only) that says the kind is installed. Other CRDs are not read.
+     */
+    private Decoded custom(Manifest manifest) {
+        String kind = manifest.kind();
+        if ("CustomResourceDefinition".equals(kind)) {
+            if (!manifest.apiVersion().startsWith("apiextensions.k8s.io/") || !definitions.containsKey(manifest.name())) {
+                return new Decoded(null, null);
+            }
+            return new Decoded(new GenericKubernetesResourceBuilder().withApiVersion(manifest.apiVersion()).withKind(kind)
+                    .withNewMetadata().withName(manifest.name()).endMetadata().build(), null);
+        }
+        ResourceKind read = optional.get(kind).get(manifest.apiVersion());
+        if (read == null) {
+            return new Decoded(null, describe(manifest) + ": apiVersion " + Text.escape(manifest.apiVersion()) + " is not read (this build reads "
+                    + String.join(", ", optional.get(kind).keySet()) + " for " + kind + "); not evaluated");
+        }
+        stripUnread(manifest.body());
+        GenericKubernetesResource object;
+        try {
+            object = serialization.convertValue(manifest.body(), GenericKubernetesResource.class);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(problem(manifest, e.getCause() instanceof JsonMappingException m ? m : null, e));
+        }
+        if (object.getMetadata() == null || object.getMetadata().getName() == null || object.getMetadata().getName().isBlank()) {
+            throw new InputException(manifest.where("metadata") + ": " + kind + " without metadata.name");
+        }
+        return new Decoded(object, null);
     }
 
     private static String describe(Manifest manifest) {

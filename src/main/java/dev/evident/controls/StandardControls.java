@@ -1,7 +1,9 @@
 package dev.evident.controls;
 
+import dev.evident.controls.backup.BackupSchedule;
 import dev.evident.controls.controlplane.AuditLogging;
 import dev.evident.controls.encryption.EncryptedStorage;
+import dev.evident.controls.encryption.GatewayTLS;
 import dev.evident.controls.encryption.IngressTLS;
 import dev.evident.controls.encryption.SecretsEncryptionAtRest;
 import dev.evident.controls.network.NetworkDefaultDeny;
@@ -27,8 +29,10 @@ public final class StandardControls {
                 new RbacLeastPrivilege(),
                 new EncryptedStorage(),
                 new IngressTLS(),
+                new GatewayTLS(),
                 new SecretsEncryptionAtRest(),
                 new AuditLogging(),
-                new SecretsInConfig()));
+                new SecretsInConfig(),
+                new BackupSchedule()));
     }
 }

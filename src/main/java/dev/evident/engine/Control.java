@@ -22,6 +22,14 @@ public interface Control {
     List<Read> reads();
 
     /**
+     * Kinds of optional CustomResourceDefinitions the control reads as generic resources: the operator
+     * watches for the CRD and starts watching the kind once it is installed, without a restart.
+     */
+    default List<ResourceKind> genericReads() {
+        return List.of();
+    }
+
+    /**
      * Problems in the control's settings that the CRD schema cannot express, each starting with the
      * field path relative to the control (for example {@code "podSecurityLevel.level: ..."}).
      */

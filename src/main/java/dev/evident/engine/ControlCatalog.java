@@ -39,4 +39,9 @@ public final class ControlCatalog {
         byType.values().forEach(c -> c.reads().forEach(r -> byKind.merge(r.kind(), r, Read::union)));
         return byKind.values();
     }
+
+    /** Every optional custom kind any control reads, once each. */
+    public List<ResourceKind> genericReads() {
+        return byType.values().stream().flatMap(c -> c.genericReads().stream()).distinct().toList();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.evident.engine;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
 import java.util.List;
@@ -23,5 +24,31 @@ public interface Snapshot {
     default <T extends HasMetadata> Optional<T> get(Class<T> kind, String namespace, String name) {
         List<T> candidates = namespace == null ? list(kind) : list(kind, namespace);
         return candidates.stream().filter(o -> Objects.equals(o.getMetadata().getName(), name)).findFirst();
+    }
+
+    /**
+     * Whether the cluster serves this optional kind (its CRD is installed and the objects are known), so
+     * that "no object" can be told apart from "the kind does not exist here".
+     */
+    default boolean serves(ResourceKind kind) {
+        return false;
+    }
+
+    /**
+     * Why an optional kind could not be read although it may be installed (the operator lacks permission, its
+     * list failed), or empty: a control must then report an error, not "not installed".
+     */
+    default Optional<String> unreadable(ResourceKind kind) {
+        return Optional.empty();
+    }
+
+    /** Every object of an optional kind, empty when it is not served. */
+    default List<GenericKubernetesResource> list(ResourceKind kind) {
+        return List.of();
+    }
+
+    /** Objects of an optional kind in one namespace. */
+    default List<GenericKubernetesResource> list(ResourceKind kind, String namespace) {
+        return list(kind).stream().filter(o -> Objects.equals(namespace, o.getMetadata().getNamespace())).toList();
     }
 }

@@ -54,6 +54,10 @@ import org.jboss.logging.Logger;
 @RBACRule(apiGroups = "", resources = "namespaces", verbs = {"get", "list", "watch", "patch"})
 @RBACRule(apiGroups = "networking.k8s.io", resources = {"networkpolicies"}, verbs = {"get", "list", "watch", "create", "update", "patch"})
 @RBACRule(apiGroups = "networking.k8s.io", resources = {"ingresses"}, verbs = {"get", "list", "watch", "update", "patch"})
+// Optional custom kinds (Velero, Cilium, Gateway API) are watched once their CRD exists: each CRD is watched by name.
+@RBACRule(apiGroups = "apiextensions.k8s.io", resources = "customresourcedefinitions", verbs = {"get", "list", "watch"})
+// BackupSchedule in Enforce creates or restores managed Velero Schedules (reads: the catalogue's generic reads).
+@RBACRule(apiGroups = "velero.io", resources = {"schedules"}, verbs = {"get", "list", "watch", "create", "update", "patch"})
 // get: Fabric8 reads an Event before patching its count (aggregation of repeats).
 @RBACRule(apiGroups = "", resources = "events", verbs = {"get", "create", "patch"})
 // Policy reports: OpenReports or wgpolicyk8s.io, whichever the cluster has; never deleted, owned by the policy.
@@ -87,6 +91,8 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     /** The evidence log: policy versions, changed findings, runs, remediations. */
     private final EvidenceRecorder evidence;
     private final PolicyReportPublisher policyReports;
+    /** Optional custom kinds (Velero, Cilium, Gateway API), watched once their CRDs exist; null until prepared. */
+    private volatile OptionalKinds optionalKinds;
 
     public ControlPolicyReconciler(Engine engine, Clock clock, KubernetesClient client, EvidentMetrics metrics,
             EvidenceRecorder evidence, PolicyReportPublisher policyReports,
@@ -124,6 +130,10 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             InformerEventSource<?, ControlPolicy> source = informer(read, context);
             sources.put(read.kind(), source);
             list.add(source);
+        }
+        if (!engine.catalog().genericReads().isEmpty()) {
+            optionalKinds = new OptionalKinds(client, engine.catalog(), context.getPrimaryCache(), recentWrites::observed, incremental::changedKind);
+            list.add(optionalKinds);
         }
         return list;
     }
@@ -202,17 +212,25 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         }
         Duration next = outcome.pending() > 0 ? budget.untilNext().plusMillis(10)
                 : outcome.failed() > 0 && retryAfter.compareTo(resyncInterval) < 0 ? retryAfter : resyncInterval;
-        Optional<Duration> changeDue = evaluation.changesAt().map(at -> Duration.between(now, at));
-        if (changeDue.isPresent() && changeDue.get().compareTo(next) < 0) {
-            // A verdict that changes by time alone (a backup going stale, an exception expiring) is re-judged at that
-            // instant, not at the next resync. The engine judges "at or after", so waking a few ms late is exact.
-            next = changeDue.get().isNegative() ? Duration.ofMillis(10) : changeDue.get().plusMillis(10);
-        }
+        next = soonerForChange(now, evaluation.changesAt(), next);
         Optional<Duration> summaryDue = events.flush(policy);
         if (summaryDue.isPresent() && summaryDue.get().compareTo(next) < 0) {
             next = summaryDue.get().plusMillis(10);
         }
         return UpdateControl.<ControlPolicy>noUpdate().rescheduleAfter(next);
+    }
+
+    /**
+     * A verdict that changes by time alone (a backup going stale, an exception expiring) is re-judged at that
+     * instant, not at the next resync. Controls judge "at or after", so waking a few ms late is exact.
+     */
+    static Duration soonerForChange(Instant now, Optional<Instant> changesAt, Duration next) {
+        if (changesAt.isEmpty()) {
+            return next;
+        }
+        Duration due = Duration.between(now, changesAt.get());
+        Duration wake = due.isNegative() ? Duration.ofMillis(10) : due.plusMillis(10);
+        return wake.compareTo(next) < 0 ? wake : next;
     }
 
     /** The policy evaluated over the live caches now, without acting on it: what the parity test compares with audit. */
@@ -221,7 +239,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     }
 
     private Snapshot snapshot(Instant now) {
-        return new OverlaySnapshot(new InformerSnapshot(now, stores), recentWrites);
+        return new OverlaySnapshot(new InformerSnapshot(now, stores, optionalKinds), recentWrites);
     }
 
     /**

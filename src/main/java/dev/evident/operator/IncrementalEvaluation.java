@@ -8,8 +8,11 @@ import dev.evident.engine.Engine;
 import dev.evident.engine.Finding;
 import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Read;
+import dev.evident.engine.ResourceKind;
 import dev.evident.engine.Snapshot;
 import dev.evident.engine.SpecHash;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import java.time.Clock;
@@ -34,7 +37,8 @@ import java.util.stream.Collectors;
  * (or the cluster-scoped objects) that the changed objects touch, as each control declares
  * ({@link Control#affectedBy}). Whenever in doubt it evaluates everything: the first time, when the policy
  * changed, at each resync, when a finding is due to change by time alone, after more changes than it tracks,
- * after a control error, and for a change of a kind no control declares it reads.
+ * after a control error, for a change of a kind no control declares it reads, and for the controls that read an
+ * optional kind (generic resources) when its objects change or it comes or goes.
  *
  * <p>It learns of changes from every informer event ({@link #changed}) and of Evident's own writes
  * ({@link #wrote}), which the snapshot shows before the informers do and stops showing when they catch up or
@@ -76,6 +80,15 @@ final class IncrementalEvaluation {
         for (String policy : policies) {
             dirty.add(policy, object);
         }
+    }
+
+    /**
+     * Objects of an optional kind (read as generic resources) changed, or the kind came or went: the controls of these
+     * policies that read it are re-judged whole.
+     */
+    void changedKind(ResourceKind kind, Collection<String> policies) {
+        changed(new GenericKubernetesResourceBuilder().withApiVersion(kind.apiVersion()).withKind(kind.kind()).withNewMetadata().endMetadata()
+                .build(), policies);
     }
 
     /** Evident wrote (or deleted) this object: every policy re-judges its namespace while the write may be overlaid. */
@@ -165,7 +178,11 @@ final class IncrementalEvaluation {
         Set<String> touched = new TreeSet<>();
         for (HasMetadata object : changes) {
             Affected affected;
-            if (object instanceof Namespace || reads.contains(object.getClass())) {
+            if (object instanceof GenericKubernetesResource generic && readsGeneric(control.genericReads(), generic)) {
+                affected = Affected.ALL;
+            } else if (object instanceof GenericKubernetesResource generic && readsGeneric(engine.catalog().genericReads(), generic)) {
+                continue; // another control's optional kind
+            } else if (object instanceof Namespace || reads.contains(object.getClass())) {
                 affected = control.affectedBy(object);
             } else if (knownKinds.contains(object.getClass())) {
                 continue; // another control's kind
@@ -199,6 +216,10 @@ final class IncrementalEvaluation {
         }
         findings.addAll(old.subList(from, old.size()));
         return new Updated(with(before, findings), earliest);
+    }
+
+    private static boolean readsGeneric(List<ResourceKind> kinds, GenericKubernetesResource object) {
+        return kinds.stream().anyMatch(k -> k.apiVersion().equals(object.getApiVersion()) && k.kind().equals(object.getKind()));
     }
 
     /** The findings of one key (a namespace, or "null": the cluster's, and those of a namespace named "null"). */

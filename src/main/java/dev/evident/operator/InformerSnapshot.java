@@ -1,6 +1,8 @@
 package dev.evident.operator;
 
+import dev.evident.engine.ResourceKind;
 import dev.evident.engine.Snapshot;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
 import java.util.List;
@@ -14,10 +16,33 @@ import java.util.Optional;
 final class InformerSnapshot implements Snapshot {
     private final Instant now;
     private final Map<Class<?>, SlimItemStore<?>> stores;
+    /** The optional custom kinds, or null when no control reads any. */
+    private final OptionalKinds optionalKinds;
 
-    InformerSnapshot(Instant now, Map<Class<?>, SlimItemStore<?>> stores) {
+    InformerSnapshot(Instant now, Map<Class<?>, SlimItemStore<?>> stores, OptionalKinds optionalKinds) {
         this.now = now;
         this.stores = stores;
+        this.optionalKinds = optionalKinds;
+    }
+
+    @Override
+    public boolean serves(ResourceKind kind) {
+        return optionalKinds != null && optionalKinds.serves(kind);
+    }
+
+    @Override
+    public Optional<String> unreadable(ResourceKind kind) {
+        return optionalKinds == null ? Optional.empty() : optionalKinds.problem(kind);
+    }
+
+    @Override
+    public List<GenericKubernetesResource> list(ResourceKind kind) {
+        return optionalKinds == null ? List.of() : optionalKinds.list(kind);
+    }
+
+    @Override
+    public List<GenericKubernetesResource> list(ResourceKind kind, String namespace) {
+        return optionalKinds == null ? List.of() : optionalKinds.list(kind, namespace);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.evident.operator;
 
+import dev.evident.engine.ResourceKind;
 import dev.evident.engine.Snapshot;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
 import java.util.List;
@@ -35,5 +37,25 @@ final class OverlaySnapshot implements Snapshot {
     @Override
     public <T extends HasMetadata> Optional<T> get(Class<T> kind, String namespace, String name) {
         return recentWrites.overlayOne(kind, namespace, name, base.get(kind, namespace, name).orElse(null));
+    }
+
+    @Override
+    public boolean serves(ResourceKind kind) {
+        return base.serves(kind);
+    }
+
+    @Override
+    public Optional<String> unreadable(ResourceKind kind) {
+        return base.unreadable(kind);
+    }
+
+    @Override
+    public List<GenericKubernetesResource> list(ResourceKind kind) {
+        return recentWrites.overlay(kind, null, base.list(kind));
+    }
+
+    @Override
+    public List<GenericKubernetesResource> list(ResourceKind kind, String namespace) {
+        return recentWrites.overlay(kind, namespace, base.list(kind, namespace));
     }
 }

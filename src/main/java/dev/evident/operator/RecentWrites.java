@@ -1,5 +1,7 @@
 package dev.evident.operator;
 
+import dev.evident.engine.ResourceKind;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Clock;
 import java.time.Duration;
@@ -29,7 +31,8 @@ import java.util.function.Consumer;
 final class RecentWrites {
     static final Duration MAX_AGE = Duration.ofSeconds(30);
 
-    private record Key(Class<?> kind, String namespace, String name) {
+    /** kind: the object's class, or for a generic resource its "apiVersion kind" (one class serves them all). */
+    private record Key(Object kind, String namespace, String name) {
     }
 
     /**
@@ -42,7 +45,7 @@ final class RecentWrites {
     private final Clock clock;
     /** Told of every write and delete, before it is laid over the caches. */
     private final Consumer<HasMetadata> onWrite;
-    private final Map<Class<?>, Map<Key, Entry>> byKind = new ConcurrentHashMap<>();
+    private final Map<Object, Map<Key, Entry>> byKind = new ConcurrentHashMap<>();
 
     RecentWrites(Clock clock, Consumer<HasMetadata> onWrite) {
         this.clock = clock;
@@ -51,17 +54,17 @@ final class RecentWrites {
 
     void wrote(HasMetadata before, HasMetadata written) {
         onWrite.accept(written);
-        put(written.getClass(), written.getMetadata().getNamespace(), written.getMetadata().getName(),
+        put(kindOf(written), written.getMetadata().getNamespace(), written.getMetadata().getName(),
                 new Entry(written, version(before), clock.instant()));
     }
 
     void deleted(HasMetadata before) {
         onWrite.accept(before);
-        put(before.getClass(), before.getMetadata().getNamespace(), before.getMetadata().getName(),
+        put(kindOf(before), before.getMetadata().getNamespace(), before.getMetadata().getName(),
                 new Entry(null, version(before), clock.instant()));
     }
 
-    private void put(Class<?> kind, String namespace, String name, Entry entry) {
+    private void put(Object kind, String namespace, String name, Entry entry) {
         // A write over Evident's own earlier write that the cache has not seen yet still replaces, as far as the
         // cache is concerned, what that earlier write replaced.
         byKind.computeIfAbsent(kind, k -> new ConcurrentHashMap<>()).merge(new Key(kind, namespace, name), entry,
@@ -71,18 +74,27 @@ final class RecentWrites {
 
     /** An informer event: once the informer has reported the version Evident wrote, the cache speaks for itself. */
     void observed(HasMetadata object) {
-        Map<Key, Entry> entries = byKind.get(object.getClass());
+        Map<Key, Entry> entries = byKind.get(kindOf(object));
         if (entries == null || entries.isEmpty()) {
             return;
         }
-        Key key = new Key(object.getClass(), object.getMetadata().getNamespace(), object.getMetadata().getName());
+        Key key = new Key(kindOf(object), object.getMetadata().getNamespace(), object.getMetadata().getName());
         entries.computeIfPresent(key, (k, entry) -> entry.written() == null
                 || Objects.equals(version(entry.written()), version(object)) ? null : entry);
     }
 
     /** The cached objects of one kind (in one namespace, or all when namespace is null) with recent writes laid over. */
     <T extends HasMetadata> List<T> overlay(Class<T> kind, String namespace, List<T> cached) {
-        Map<Key, Entry> entries = byKind.get(kind);
+        return overlay(kind, kind, namespace, cached);
+    }
+
+    /** The cached objects of an optional custom kind, with recent writes laid over. */
+    List<GenericKubernetesResource> overlay(ResourceKind kind, String namespace, List<GenericKubernetesResource> cached) {
+        return overlay(kind.apiVersion() + " " + kind.kind(), GenericKubernetesResource.class, namespace, cached);
+    }
+
+    private <T extends HasMetadata> List<T> overlay(Object kindKey, Class<T> kind, String namespace, List<T> cached) {
+        Map<Key, Entry> entries = byKind.get(kindKey);
         if (entries == null || entries.isEmpty()) {
             return cached;
         }
@@ -107,7 +119,7 @@ final class RecentWrites {
         }
         List<T> result = new ArrayList<>(cached.size() + standIn.size());
         for (T o : cached) {
-            if (!standIn.containsKey(new Key(kind, o.getMetadata().getNamespace(), o.getMetadata().getName()))) {
+            if (!standIn.containsKey(new Key(kindKey, o.getMetadata().getNamespace(), o.getMetadata().getName()))) {
                 result.add(o);
             }
         }
@@ -128,6 +140,10 @@ final class RecentWrites {
             return Optional.ofNullable(cached);
         }
         return Optional.ofNullable(entry.written() == null ? null : kind.cast(entry.written()));
+    }
+
+    private static Object kindOf(HasMetadata o) {
+        return o instanceof GenericKubernetesResource g ? g.getApiVersion() + " " + g.getKind() : o.getClass();
     }
 
     private static boolean expired(Entry entry, Instant now) {

@@ -12,6 +12,7 @@ import dev.evident.engine.Result;
 import dev.evident.engine.Snapshot;
 import dev.evident.evidence.EvidenceRecorder;
 import dev.evident.metrics.EvidentMetrics;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
@@ -155,6 +156,14 @@ final class Repairs {
             return d.original();
         }
         HasMetadata target = plan.target();
+        if (target instanceof GenericKubernetesResource generic) {
+            // an optional custom kind (a Velero Schedule): looked up by its kind, not by the one class all such objects share
+            return engine.catalog().genericReads().stream()
+                    .filter(k -> k.apiVersion().equals(generic.getApiVersion()) && k.kind().equals(generic.getKind()))
+                    .flatMap(k -> snapshots.apply(now).list(k, target.getMetadata().getNamespace()).stream())
+                    .filter(o -> o.getMetadata().getName().equals(target.getMetadata().getName()))
+                    .findFirst().orElse(null);
+        }
         return snapshots.apply(now).get(target.getClass(), target.getMetadata().getNamespace(), target.getMetadata().getName()).orElse(null);
     }
 

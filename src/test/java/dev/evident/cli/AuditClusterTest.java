@@ -86,6 +86,50 @@ class AuditClusterTest {
     }
 
     @Test
+    void veleroObjectsAreListedWhenAPolicyReadsThemAndA404MeansNotInstalled() throws Exception {
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of(
+                new io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext.Builder().withGroup("velero.io").withVersion("v1")
+                        .withKind("Schedule").withPlural("schedules").withScope("Namespaced").build())), false);
+        server.init();
+        try (KubernetesClient seed = server.createClient()) {
+            for (String ns : List.of("shop", "payments", "analytics", "legacy")) {
+                seed.resource(new NamespaceBuilder().withNewMetadata().withName(ns).addToLabels("backup.example.com/tier", "stateful").endMetadata().build()).create();
+            }
+            seed.genericKubernetesResources("velero.io/v1", "Schedule").inNamespace("velero").resource(
+                    new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("velero.io/v1").withKind("Schedule")
+                            .withNewMetadata().withName("daily").withNamespace("velero").endMetadata()
+                            .addToAdditionalProperties("spec", java.util.Map.of("schedule", "0 2 * * *",
+                                    "template", java.util.Map.of("includedNamespaces", List.of("shop")))).build()).create();
+        }
+        useKubeconfig(server.url("/"));
+
+        Cli run = Cli.run("audit", "--policy", "examples/velero/policy.yaml", "--cluster");
+
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.out().matches("(?s).*BAK-001 +fail +shop .*NoSuccessfulBackup.*"), run::toString);
+        assertTrue(run.out().matches("(?s).*BAK-001 +fail +legacy .*NoSchedule.*"), run::toString);
+        assertTrue(!run.out().contains("ProviderNotInstalled"), run::toString);
+        server.shutdown();
+
+        // A server without Velero: its group is not served at all.
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), new KubernetesCrudDispatcher(List.of()) {
+            @Override
+            public io.fabric8.mockwebserver.http.MockResponse dispatch(RecordedRequest request) {
+                return request.getPath().startsWith("/apis/velero.io/")
+                        ? new io.fabric8.mockwebserver.http.MockResponse().setResponseCode(404) : super.dispatch(request);
+            }
+        }, false);
+        server.init();
+        try (KubernetesClient seed = server.createClient()) {
+            seed.resource(new NamespaceBuilder().withNewMetadata().withName("shop").addToLabels("backup.example.com/tier", "stateful").endMetadata().build()).create();
+        }
+        useKubeconfig(server.url("/"));
+        run = Cli.run("audit", "--policy", "examples/velero/policy.yaml", "--cluster");
+        assertEquals(1, run.exitCode(), run::toString);
+        assertTrue(run.out().matches("(?s).*BAK-001 +error +shop .*ProviderNotInstalled.*"), run::toString);
+    }
+
+    @Test
     void forbiddenListIsBadInput() {
         server = new KubernetesMockServer(false);
         server.init();

@@ -55,6 +55,12 @@ class AuditCommandTest {
         assertRow(run, "soc2-baseline", "ENC-001", "fail", "payments", "PersistentVolumeClaim", "ledger-archive", "RequiredParametersNotMet");
         assertRow(run, "soc2-baseline", "TLS-001", "fail", "payments", "Ingress", "checkout", "TlsSecretMissing");
         assertRow(run, "soc2-baseline", "ENC-002", "notApplicable", "-", "Cluster", "kube-apiserver", "ApiServerNotVisible");
+        // Gateway API and Cilium objects in the input: their kinds are installed
+        assertRow(run, "soc2-baseline", "TLS-002", "pass", "web", "Gateway", "storefront", "AllHostnamesCovered");
+        assertRow(run, "soc2-baseline", "TLS-002", "fail", "payments", "Gateway", "api", "PlainTextListener");
+        assertRow(run, "soc2-baseline", "TLS-002", "fail", "payments", "Gateway", "partners", "TlsSecretMissing");
+        assertRow(run, "soc2-baseline", "TLS-002", "pass", "analytics", "Gateway", "warehouse", "AllHostnamesCovered");
+        assertRow(run, "soc2-baseline", "NET-001", "fail", "analytics", "Namespace", "analytics", "DefaultDenyMissing");
         assertRow(run, "soc2-baseline", "CFG-001", "fail", "payments", "Deployment", "ledger", "CredentialsInConfig");
         assertRow(run, "soc2-baseline", "ENC-001", "fail", "payments", "StatefulSet", "kafka", "RequiredParametersNotMet");
         assertRow(run, "soc2-baseline", "ENC-001", "fail", "-", "PersistentVolume", "nfs-archive", "NoStorageClass");

@@ -33,8 +33,8 @@ class AuditOutputTest {
         JsonNode summary = json.get("summary");
         assertEquals(Set.of("pass", "fail", "excepted", "notApplicable", "error", "notEvaluated"), fieldNames(summary));
         assertTrue(summary.get("pass").isIntegralNumber());
-        assertEquals(14, summary.get("pass").asInt());
-        assertEquals(24, summary.get("fail").asInt());
+        assertEquals(16, summary.get("pass").asInt());
+        assertEquals(26, summary.get("fail").asInt());
         assertEquals(0, summary.get("excepted").asInt());
         assertEquals(4, summary.get("notApplicable").asInt());
         assertEquals(0, summary.get("error").asInt());
@@ -44,10 +44,10 @@ class AuditOutputTest {
         assertEquals("soc2-baseline", policy.get("name").asText());
         assertTrue(policy.get("specHash").asText().startsWith("sha256:"));
         assertEquals("Audit", policy.get("mode").asText());
-        assertEquals(36.8, policy.get("score").asDouble());
+        assertEquals(38.1, policy.get("score").asDouble());
 
         JsonNode findings = json.get("findings");
-        assertEquals(42, findings.size());
+        assertEquals(46, findings.size());
         JsonNode web = null;
         for (JsonNode f : findings) {
             assertEquals(Set.of("policy", "control", "type", "criteria", "namespace", "kind", "name", "result", "reason", "message",
@@ -92,8 +92,8 @@ class AuditOutputTest {
         assertEquals(1, run.exitCode(), run::toString);
         Element suites = parse(run.out()).getDocumentElement();
         assertEquals("testsuites", suites.getTagName());
-        assertEquals("42", suites.getAttribute("tests"));
-        assertEquals("24", suites.getAttribute("failures"));
+        assertEquals("46", suites.getAttribute("tests"));
+        assertEquals("26", suites.getAttribute("failures"));
         assertEquals("0", suites.getAttribute("errors"));
         assertEquals("4", suites.getAttribute("skipped"));
 
@@ -101,10 +101,10 @@ class AuditOutputTest {
         assertEquals(1, suiteList.getLength());
         Element suite = (Element) suiteList.item(0);
         assertEquals("soc2-baseline", suite.getAttribute("name"));
-        assertEquals("42", suite.getAttribute("tests"));
-        assertEquals("24", suite.getAttribute("failures"));
+        assertEquals("46", suite.getAttribute("tests"));
+        assertEquals("26", suite.getAttribute("failures"));
         NodeList cases = suite.getElementsByTagName("testcase");
-        assertEquals(42, cases.getLength());
+        assertEquals(46, cases.getLength());
         List<String> failing = new ArrayList<>();
         for (int i = 0; i < cases.getLength(); i++) {
             Element c = (Element) cases.item(i);
@@ -112,7 +112,7 @@ class AuditOutputTest {
                 failing.add(c.getAttribute("classname") + " " + c.getAttribute("name"));
             }
         }
-        assertEquals(24, failing.size());
+        assertEquals(26, failing.size());
         assertTrue(failing.contains("soc2-baseline.NET-001 Namespace/web/web"), failing::toString);
     }
 

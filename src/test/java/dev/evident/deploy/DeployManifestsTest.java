@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.evident.controls.StandardControls;
 import dev.evident.engine.Read;
+import dev.evident.engine.ResourceKind;
 import dev.evident.operator.ControlPolicyReconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
@@ -39,6 +40,19 @@ class DeployManifestsTest {
                 boolean inNamespace = read.namespace() != null && roles.stream()
                         .anyMatch(r -> read.namespace().equals(r.getMetadata().getNamespace()) && grants(r.getRules(), group, plural, verb));
                 assertThat(clusterWide || inNamespace).as("%s %s.%s", verb, plural, group).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void operatorMayWatchEveryOptionalKindAndItsDefinition() throws IOException {
+        List<PolicyRule> rules = find(ClusterRole.class).getRules();
+        assertThat(StandardControls.catalog().genericReads()).isNotEmpty();
+        for (ResourceKind kind : StandardControls.catalog().genericReads()) {
+            for (String verb : List.of("list", "watch")) {
+                assertThat(grants(rules, kind.group(), kind.plural(), verb)).as("%s %s.%s", verb, kind.plural(), kind.group()).isTrue();
+                // OptionalKinds watches the kind's CRD by name to learn when it is installed
+                assertThat(grants(rules, "apiextensions.k8s.io", "customresourcedefinitions", verb)).as("%s customresourcedefinitions", verb).isTrue();
             }
         }
     }

@@ -63,7 +63,7 @@ class EventBenchmark {
         long start = cpu();
         int fullRounds = Math.max(3, 30_000 / namespaces);
         for (int i = 0; i < fullRounds; i++) {
-            engine.evaluate(policy, new InformerSnapshot(NOW, stores));
+            engine.evaluate(policy, new InformerSnapshot(NOW, stores, null));
         }
         double fullNanos = (cpu() - start) / (double) fullRounds;
         Random random = new Random(1);
@@ -71,7 +71,7 @@ class EventBenchmark {
         start = cpu();
         for (int i = 0; i < singleRounds; i++) {
             String ns = "team-" + random.nextInt(namespaces);
-            InformerSnapshot snapshot = new InformerSnapshot(NOW, stores);
+            InformerSnapshot snapshot = new InformerSnapshot(NOW, stores, null);
             policy.getSpec().getControls().forEach(c -> engine.evaluateControl(policy, c.getId(), snapshot, ns));
         }
         double oneNamespaceNanos = (cpu() - start) / (double) singleRounds;
@@ -81,7 +81,7 @@ class EventBenchmark {
         DriftTracker drift = new DriftTracker();
         StatusFactory statusFactory = new StatusFactory(clock, Duration.ofMinutes(10));
         EvidentMetrics metrics = new EvidentMetrics(new SimpleMeterRegistry());
-        PolicyEvaluation first = incremental.evaluate(policy, new InformerSnapshot(NOW, stores));
+        PolicyEvaluation first = incremental.evaluate(policy, new InformerSnapshot(NOW, stores, null));
         drift.update(name, first.specHash(), first.findings(), NOW);
 
         int events = namespaces >= 10_000 ? 200 : 1_000;
@@ -92,7 +92,7 @@ class EventBenchmark {
             HasMetadata changed = change(stores, "team-" + random.nextInt(namespaces), random);
             long t0 = cpu();
             incremental.changed(changed, List.of(name));
-            evaluation = incremental.evaluate(policy, new InformerSnapshot(NOW, stores));
+            evaluation = incremental.evaluate(policy, new InformerSnapshot(NOW, stores, null));
             long t1 = cpu();
             drift.update(name, evaluation.specHash(), evaluation.findings(), NOW);
             long t2 = cpu();
@@ -109,7 +109,7 @@ class EventBenchmark {
             parts[3] += t5 - t4;
             assertThat(incremental.lastWasFull(name)).isFalse();
         }
-        assertThat(evaluation).isEqualTo(engine.evaluate(policy, new InformerSnapshot(NOW, stores)));
+        assertThat(evaluation).isEqualTo(engine.evaluate(policy, new InformerSnapshot(NOW, stores, null)));
         if (!print) {
             return;
         }

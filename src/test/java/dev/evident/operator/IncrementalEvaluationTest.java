@@ -108,6 +108,15 @@ class IncrementalEvaluationTest {
                 .withNewMetadata().withName("daily").withNamespace("velero").endMetadata().build(), List.of(name));
         assertThat(incremental.evaluate(policy, InMemorySnapshot.of(now, objects.values()))).isEqualTo(engine.evaluate(policy, InMemorySnapshot.of(now, objects.values())));
 
+        // Cilium policies (an optional kind NetworkDefaultDeny reads) changed: NET-001 is re-judged whole.
+        List<HasMetadata> withCilium = new ArrayList<>(objects.values());
+        withCilium.add(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("cilium.io/v2")
+                .withKind("CiliumClusterwideNetworkPolicy").withNewMetadata().withName("deny-all").endMetadata()
+                .addToAdditionalProperties("spec", Map.of("endpointSelector", Map.of(), "ingress", List.of(Map.of()))).build());
+        engine.catalog().genericReads().forEach(kind -> incremental.changedKind(kind, List.of(name)));
+        assertThat(incremental.evaluate(policy, InMemorySnapshot.of(now, withCilium))).isEqualTo(engine.evaluate(policy, InMemorySnapshot.of(now, withCilium)));
+        assertThat(incremental.lastWasFull(name)).isFalse();
+
         policy.getSpec().getControls().get(1).getPodSecurityLevel().setLevel("baseline");
         policy.getMetadata().setGeneration(2L);
         PolicyEvaluation changed = incremental.evaluate(policy, InMemorySnapshot.of(now, objects.values()));

@@ -10,6 +10,8 @@ import dev.evident.cli.EvidentCommand;
 import dev.evident.engine.Finding;
 import dev.evident.engine.PolicyEvaluation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -38,7 +40,8 @@ import org.junit.jupiter.api.Test;
  * For the same objects, the operator (informer caches fed by an API server) and `audit` (files) give the
  * same findings: every example policy over the example cluster and the parity fixtures, compared finding by
  * finding (control, object, result, reason, message, plan). The mock API server holds other tests' objects
- * too, so the live side is narrowed to the objects the files name.
+ * too, so the live side is narrowed to the objects the files name. CRDs in the files (optional kinds: Cilium, Gateway
+ * API) are created first and marked established, as an API server does, and removed afterwards.
  */
 @QuarkusTest
 @QuarkusTestResource(MockKubernetes.class)
@@ -63,7 +66,26 @@ class LiveOfflineParityTest {
                 }
             }
         }
-        objects.forEach(o -> client.resource(o).createOr(existing -> existing.update()));
+        // CRDs first, established as an API server would, so that the custom objects can be created and are watched
+        List<CustomResourceDefinition> definitions = new ArrayList<>();
+        for (HasMetadata o : objects) {
+            if (o instanceof CustomResourceDefinition crd) {
+                CustomResourceDefinition created = client.resource(crd).createOr(existing -> existing.update());
+                created.setStatus(new CustomResourceDefinitionStatusBuilder().addNewCondition().withType("Established").withStatus("True")
+                        .endCondition().build());
+                definitions.add(client.resource(created).updateStatus());
+            }
+        }
+        try {
+            compare(objects);
+        } finally {
+            // other tests share the mock API server: the kinds go away again
+            definitions.forEach(d -> client.resource(d).delete());
+        }
+    }
+
+    private void compare(List<HasMetadata> objects) throws Exception {
+        objects.stream().filter(o -> !(o instanceof CustomResourceDefinition)).forEach(o -> client.resource(o).createOr(existing -> existing.update()));
         Set<String> namespaces = objects.stream().map(o -> "Namespace".equals(o.getKind()) ? o.getMetadata().getName() : o.getMetadata().getNamespace())
                 .filter(Objects::nonNull).collect(Collectors.toSet());
         Set<String> clusterScoped = objects.stream().filter(o -> o.getMetadata().getNamespace() == null)
@@ -84,6 +106,65 @@ class LiveOfflineParityTest {
                 assertThat(liveFindings).as("live findings of " + policyFile).isEqualTo(offline);
             });
         }
+    }
+
+    /**
+     * Velero's objects, read live as generic resources once their CRDs appear (created here, after the operator
+     * started), give the same BackupSchedule findings as `audit` over the same files.
+     */
+    @Test
+    void backupFindingsAreTheSameLiveAndOffline() throws Exception {
+        try (InputStream in = Files.newInputStream(Path.of("src", "test", "resources", "velero", "crds.yaml"))) {
+            for (HasMetadata o : client.load(in).items()) {
+                var crd = (io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition) o;
+                // the mock server does not establish CRDs as an API server does: say it is
+                crd.setStatus(new io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionStatusBuilder()
+                        .addNewCondition().withType("Established").withStatus("True").endCondition().build());
+                client.resource(crd).createOr(existing -> existing.update());
+            }
+        }
+        Path cluster = Path.of("examples", "velero", "cluster");
+        for (Path file : yamlFiles(cluster)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                for (HasMetadata o : client.load(in).items()) {
+                    if (o instanceof io.fabric8.kubernetes.api.model.GenericKubernetesResource g) {
+                        client.genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+                                .withGroup("velero.io").withVersion("v1").withKind(g.getKind()).withPlural(g.getKind().toLowerCase() + "s")
+                                .withNamespaced(true).build()).inNamespace(g.getMetadata().getNamespace()).resource(g).createOr(e -> e.update());
+                    } else if (client.namespaces().withName(o.getMetadata().getName()).get() != null) {
+                        // a namespace of the other examples: only add the label this policy selects on, keep theirs
+                        client.namespaces().withName(o.getMetadata().getName()).edit(ns -> {
+                            if (ns.getMetadata().getLabels() == null) {
+                                ns.getMetadata().setLabels(new java.util.HashMap<>());
+                            }
+                            ns.getMetadata().getLabels().putAll(o.getMetadata().getLabels() == null ? java.util.Map.of() : o.getMetadata().getLabels());
+                            return ns;
+                        });
+                    } else {
+                        client.resource(o).create();
+                    }
+                }
+            }
+        }
+        Path policyFile = Path.of("examples", "velero", "policy.yaml");
+        ControlPolicy policy = Serialization.unmarshal(Files.readString(policyFile), ControlPolicy.class);
+        Set<String> offline = new TreeSet<>();
+        StringWriter out = new StringWriter();
+        var cli = EvidentCommand.commandLine(new ByteArrayInputStream(new byte[0]), Clock.fixed(NOW, ZoneOffset.UTC));
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(new StringWriter()));
+        cli.execute("audit", "--policy", policyFile.toString(), "--resources", cluster.toString(), "--output", "json", "--now", NOW.toString());
+        new ObjectMapper().readTree(out.toString()).get("findings").forEach(f -> offline.add(String.join(" | ", f.get("control").asText(),
+                f.get("name").asText(), f.get("result").asText(), f.get("reason").asText(), f.get("message").asText(),
+                f.get("remediation").isNull() ? "-" : f.get("remediation").asText())));
+        assertThat(offline).hasSize(4).anyMatch(l -> l.contains("BackupFailed"));
+        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            Set<String> live = reconciler.evaluateLive(policy, NOW).findings().stream()
+                    .map(f -> String.join(" | ", f.control(), f.object().name(), f.result().wire(), f.reason(), f.message(),
+                            f.remediation() == null ? "-" : f.remediation().summary()))
+                    .collect(Collectors.toCollection(TreeSet::new));
+            assertThat(live).isEqualTo(offline);
+        });
     }
 
     private static String line(Finding f) {

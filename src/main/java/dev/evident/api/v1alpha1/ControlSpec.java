@@ -18,6 +18,7 @@ import java.util.List;
 @ValidationRule(value = "!has(self.secretsEncryptionAtRest) || self.type == 'SecretsEncryptionAtRest'", message = "secretsEncryptionAtRest is only allowed with type SecretsEncryptionAtRest")
 @ValidationRule(value = "!has(self.auditLogging) || self.type == 'AuditLogging'", message = "auditLogging is only allowed with type AuditLogging")
 @ValidationRule(value = "!has(self.secretsInConfig) || self.type == 'SecretsInConfig'", message = "secretsInConfig is only allowed with type SecretsInConfig")
+@ValidationRule(value = "!has(self.backupSchedule) || self.type == 'BackupSchedule'", message = "backupSchedule is only allowed with type BackupSchedule")
 public class ControlSpec {
     public static final String ID_PATTERN = "^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$";
     public static final String CRITERION_PATTERN = "^(CC|A|C|PI|P)[0-9]+(\\.[0-9]+)*$";
@@ -28,7 +29,7 @@ public class ControlSpec {
     private String id;
 
     @JsonPropertyDescription("Control type, one of: NetworkDefaultDeny, PodSecurityLevel, RbacLeastPrivilege, EncryptedStorage, IngressTLS, "
-            + "SecretsEncryptionAtRest, AuditLogging, SecretsInConfig. Its settings go in the block of the same name, lower camel case (networkDefaultDeny, podSecurityLevel, ...).")
+            + "GatewayTLS, SecretsEncryptionAtRest, AuditLogging, SecretsInConfig, BackupSchedule. Its settings go in the block of the same name, lower camel case (networkDefaultDeny, podSecurityLevel, ...); GatewayTLS has none.")
     @Required
     @SchemaFrom(type = ControlType.class)
     private String type;
@@ -63,6 +64,9 @@ public class ControlSpec {
     @JsonPropertyDescription("Settings of a SecretsInConfig control.")
     private SecretsInConfigSpec secretsInConfig;
 
+    @JsonPropertyDescription("Settings of a BackupSchedule control.")
+    private BackupScheduleSpec backupSchedule;
+
     public String getId() { return id; }
     public void setId(String id) { this.id = id; }
     public String getType() { return type; }
@@ -87,4 +91,6 @@ public class ControlSpec {
     public void setAuditLogging(AuditLoggingSpec auditLogging) { this.auditLogging = auditLogging; }
     public SecretsInConfigSpec getSecretsInConfig() { return secretsInConfig; }
     public void setSecretsInConfig(SecretsInConfigSpec secretsInConfig) { this.secretsInConfig = secretsInConfig; }
+    public BackupScheduleSpec getBackupSchedule() { return backupSchedule; }
+    public void setBackupSchedule(BackupScheduleSpec backupSchedule) { this.backupSchedule = backupSchedule; }
 }

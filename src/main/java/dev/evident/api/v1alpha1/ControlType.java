@@ -11,7 +11,9 @@ public enum ControlType {
     RbacLeastPrivilege,
     EncryptedStorage,
     IngressTLS,
+    GatewayTLS,
     SecretsEncryptionAtRest,
     AuditLogging,
-    SecretsInConfig
+    SecretsInConfig,
+    BackupSchedule
 }

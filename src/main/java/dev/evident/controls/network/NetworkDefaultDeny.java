@@ -11,6 +11,8 @@ import dev.evident.engine.Labels;
 import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Read;
 import dev.evident.engine.Remediation;
+import dev.evident.engine.ResourceKind;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -23,16 +25,22 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicySpec;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Every selected namespace denies the required traffic directions by default: some NetworkPolicy there
  * selects all pods and allows nothing in that direction (for egress, nothing but DNS when allowDns).
  * Policies that allow more traffic on top do not matter; a policy with a narrower podSelector does not
- * count. Remediation creates or restores the managed policy {@value #MANAGED_NAME}.
+ * count. Where Cilium is installed, a CiliumNetworkPolicy in the namespace or a CiliumClusterwideNetworkPolicy
+ * that denies by default for every pod of it counts too (see {@link CiliumPolicies}). Remediation creates or
+ * restores the managed NetworkPolicy {@value #MANAGED_NAME}.
  */
 public final class NetworkDefaultDeny implements Control {
     public static final String TYPE = "NetworkDefaultDeny";
@@ -52,6 +60,11 @@ public final class NetworkDefaultDeny implements Control {
     @Override
     public List<Read> reads() {
         return List.of(Read.all(NetworkPolicy.class));
+    }
+
+    @Override
+    public List<ResourceKind> genericReads() {
+        return List.of(CiliumPolicies.NAMESPACED, CiliumPolicies.CLUSTERWIDE);
     }
 
     @Override
@@ -89,34 +102,44 @@ public final class NetworkDefaultDeny implements Control {
         boolean namedIsManaged = named.map(Labels::isManaged).orElse(false);
 
         Set<PolicyType> covered = EnumSet.noneOf(PolicyType.class);
-        List<String> satisfying = new ArrayList<>();
+        // kind -> names of the policies that deny something required, for the message
+        Map<String, List<String>> satisfying = new LinkedHashMap<>();
         for (NetworkPolicy p : policies) {
             if (namedIsManaged && p == named.get() && !Objects.equals(p.getSpec(), desired.getSpec())) {
                 continue; // a drifted managed policy is repaired even when it still happens to deny enough
             }
-            Set<PolicyType> denied = deniedTypes(p, settings.isAllowDns());
-            denied.retainAll(required);
-            if (!denied.isEmpty()) {
-                covered.addAll(denied);
-                satisfying.add(p.getMetadata().getName());
-            }
+            credit(deniedTypes(p, settings.isAllowDns()), required, covered, satisfying, "NetworkPolicy", p.getMetadata().getName());
+        }
+        List<GenericKubernetesResource> cilium = new ArrayList<>(ctx.snapshot().list(CiliumPolicies.NAMESPACED, namespace));
+        cilium.addAll(ctx.snapshot().list(CiliumPolicies.CLUSTERWIDE));
+        for (GenericKubernetesResource p : cilium) {
+            credit(CiliumPolicies.deniedTypes(p, ns, settings.isAllowDns()), required, covered, satisfying, p.getKind(), p.getMetadata().getName());
         }
         if (covered.containsAll(required)) {
-            return ctx.pass(ref, "DefaultDenyPresent", "default-deny " + required + " by NetworkPolicy " + String.join(", ", satisfying));
+            return ctx.pass(ref, "DefaultDenyPresent", "default-deny " + required + " by " + describe(satisfying));
         }
         Set<PolicyType> missing = EnumSet.copyOf(required);
         missing.removeAll(covered);
         if (ControlContext.isTerminating(ns)) {
             return ctx.notApplicable(ref, "NamespaceTerminating", "namespace is being deleted");
         }
+        Optional<String> unreadable = Stream.of(CiliumPolicies.NAMESPACED, CiliumPolicies.CLUSTERWIDE)
+                .flatMap(k -> ctx.snapshot().unreadable(k).stream()).findFirst();
+        if (unreadable.isPresent()) {
+            // a Cilium policy Evident cannot see might deny by default: neither a fail nor a plan would be true
+            return ctx.error(ref, "CiliumPoliciesUnreadable", "no NetworkPolicy denies " + missing + " and Cilium's policies could not be read: "
+                    + unreadable.get());
+        }
         if (named.isPresent() && !namedIsManaged) {
             return ctx.fail(ref, "NameConflict", "no default-deny for " + missing + "; NetworkPolicy " + MANAGED_NAME
                     + " exists but is not managed by Evident, so it is left alone and nothing is created", null);
         }
+        boolean ciliumServed = ctx.snapshot().serves(CiliumPolicies.NAMESPACED) || ctx.snapshot().serves(CiliumPolicies.CLUSTERWIDE);
         String reason = namedIsManaged ? "ManagedPolicyDrifted" : "DefaultDenyMissing";
         String message = namedIsManaged
                 ? "managed NetworkPolicy " + MANAGED_NAME + " was changed; no default-deny for " + missing
-                : "no NetworkPolicy selecting all pods denies " + missing;
+                : "no NetworkPolicy " + (ciliumServed ? "or Cilium policy " : "") + "selecting all pods denies " + missing
+                        + (satisfying.isEmpty() ? "" : " (" + covered + " by " + describe(satisfying) + ")");
         if (namespace.equals(ctx.operatorNamespace())) {
             return ctx.fail(ref, reason, message + "; not remediated in the operator's own namespace, where a default-deny could cut Evident off from the API server", null);
         }
@@ -124,6 +147,20 @@ public final class NetworkDefaultDeny implements Control {
                 (namedIsManaged ? "restore" : "create") + " NetworkPolicy " + namespace + "/" + MANAGED_NAME + " denying " + required
                         + (settings.isAllowDns() && required.contains(PolicyType.Egress) ? " (DNS egress allowed)" : ""));
         return ctx.fail(ref, reason, message, plan);
+    }
+
+    /** "NetworkPolicy a, b; CiliumNetworkPolicy c". */
+    private static String describe(Map<String, List<String>> satisfying) {
+        return satisfying.entrySet().stream().map(e -> e.getKey() + " " + String.join(", ", e.getValue())).collect(Collectors.joining("; "));
+    }
+
+    private static void credit(Set<PolicyType> denied, Set<PolicyType> required, Set<PolicyType> covered,
+            Map<String, List<String>> satisfying, String kind, String name) {
+        denied.retainAll(required);
+        if (!denied.isEmpty()) {
+            covered.addAll(denied);
+            satisfying.computeIfAbsent(kind, k -> new ArrayList<>()).add(name);
+        }
     }
 
     /** The directions a policy denies by default: selects every pod, declares the type, and allows nothing (or only DNS). */
