@@ -8,6 +8,8 @@ import dev.evident.engine.Engine;
 import dev.evident.engine.InMemorySnapshot;
 import dev.evident.engine.PolicyEvaluation;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -26,6 +28,7 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.storage.StorageClassBuilder;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -72,7 +75,11 @@ class IncrementalEvaluationTest {
                 int batch = 1 + random.nextInt(3);
                 for (int i = 0; i < batch; i++) {
                     HasMetadata changed = change();
-                    if (affects(policy, changed)) {
+                    if (changed instanceof GenericKubernetesResource generic) {
+                        // Optional kinds reach the operator as "this kind changed" for the policies reading it.
+                        engine.catalog().genericReads().stream().filter(k -> k.kind().equals(generic.getKind()))
+                                .forEach(k -> incremental.changedKind(k, List.of(policy.getMetadata().getName())));
+                    } else if (affects(policy, changed)) {
                         incremental.changed(changed, List.of(policy.getMetadata().getName()));
                     }
                 }
@@ -104,13 +111,13 @@ class IncrementalEvaluationTest {
         assertThat(incremental.lastWasFull(name)).as("nothing changed").isFalse();
 
         incremental.changed(new PodBuilder().withNewMetadata().withName("p").withNamespace("team-1").endMetadata().build(), List.of(name));
-        incremental.changed(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("velero.io/v1").withKind("Schedule")
+        incremental.changed(new GenericKubernetesResourceBuilder().withApiVersion("velero.io/v1").withKind("Schedule")
                 .withNewMetadata().withName("daily").withNamespace("velero").endMetadata().build(), List.of(name));
         assertThat(incremental.evaluate(policy, InMemorySnapshot.of(now, objects.values()))).isEqualTo(engine.evaluate(policy, InMemorySnapshot.of(now, objects.values())));
 
         // Cilium policies (an optional kind NetworkDefaultDeny reads) changed: NET-001 is re-judged whole.
         List<HasMetadata> withCilium = new ArrayList<>(objects.values());
-        withCilium.add(new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("cilium.io/v2")
+        withCilium.add(new GenericKubernetesResourceBuilder().withApiVersion("cilium.io/v2")
                 .withKind("CiliumClusterwideNetworkPolicy").withNewMetadata().withName("deny-all").endMetadata()
                 .addToAdditionalProperties("spec", Map.of("endpointSelector", Map.of(), "ingress", List.of(Map.of()))).build());
         engine.catalog().genericReads().forEach(kind -> incremental.changedKind(kind, List.of(name)));
@@ -184,6 +191,8 @@ class IncrementalEvaluationTest {
                 .addNewRule().withApiGroups("").withResources("configmaps").withVerbs("get").endRule().build());
         put(new ClusterRoleBuilder().withNewMetadata().withName("cluster-admin").endMetadata()
                 .addNewRule().withApiGroups("*").withResources("*").withVerbs("*").endRule().build());
+        put(new GenericKubernetesResourceBuilder().withApiVersion("apiextensions.k8s.io/v1").withKind("CustomResourceDefinition")
+                .withNewMetadata().withName("gateways.gateway.networking.k8s.io").endMetadata().build());
         put(new NamespaceBuilder().withNewMetadata().withName("kube-system").endMetadata().build());
         put(new NamespaceBuilder().withNewMetadata().withName("evident").endMetadata().build());
         for (int i = 0; i < NAMESPACES; i++) {
@@ -227,6 +236,21 @@ class IncrementalEvaluationTest {
                 () -> new DeploymentBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata().withNewSpec()
                         .withNewTemplate().withNewSpec().addNewContainer().withName("app").addNewEnv().withName(pick("API_TOKEN", "MODE"))
                         .withValue(pick("xyz", "fast")).endEnv().endContainer().endSpec().endTemplate().endSpec().build(),
+                () -> Serialization.unmarshal("""
+                        apiVersion: gateway.networking.k8s.io/v1
+                        kind: Gateway
+                        metadata: {name: %s, namespace: %s}
+                        spec:
+                          gatewayClassName: example
+                          listeners:
+                          - name: https
+                            protocol: HTTPS
+                            port: 443
+                            hostname: %s.example.com
+                            tls:
+                              certificateRefs:
+                              - {name: web-tls, namespace: %s}
+                        """.formatted(name, ns, ns, pick(ns, "team-0")), GenericKubernetesResource.class),
                 () -> new PodBuilder().withNewMetadata().withNamespace("kube-system").withName("kube-apiserver-node").addToLabels("component", "kube-apiserver")
                         .endMetadata().withNewSpec().addNewContainer().withName("kube-apiserver")
                         .withCommand("kube-apiserver", pick("--encryption-provider-config=/etc/enc.yaml", "--v=2")).endContainer().endSpec().build()));

@@ -1,5 +1,6 @@
 package dev.evident.controls.encryption;
 
+import dev.evident.engine.Affected;
 import dev.evident.engine.Control;
 import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
@@ -7,6 +8,7 @@ import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Read;
 import dev.evident.engine.ResourceKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.util.ArrayList;
@@ -75,6 +77,16 @@ public final class GatewayTLS implements Control {
         // Both versions: a cluster may serve only v1beta1 (Gateway API before 1.0); where both are served they are the
         // same objects, judged once.
         return List.of(GATEWAY, GATEWAY_V1BETA1);
+    }
+
+    /**
+     * A Gateway's finding depends on its Namespace only through the selection, so a Namespace change reaches that
+     * namespace's findings; a Gateway may take its certificate from a Secret in another namespace, so a Secret change
+     * (like a change of Gateways, or of whether the Gateway API is served) re-judges everything.
+     */
+    @Override
+    public Affected affectedBy(HasMetadata object) {
+        return object instanceof Namespace ? Affected.namespaceOf(object) : Affected.ALL;
     }
 
     @Override
