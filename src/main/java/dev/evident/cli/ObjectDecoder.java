@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.evident.api.v1alpha1.ControlException;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.engine.Read;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -80,11 +81,15 @@ public final class ObjectDecoder {
         return ControlPolicy.KIND.equals(manifest.kind()) && manifest.apiVersion().startsWith(ControlPolicy.GROUP + "/");
     }
 
+    public static boolean isException(Manifest manifest) {
+        return ControlException.KIND.equals(manifest.kind()) && manifest.apiVersion().startsWith(ControlPolicy.GROUP + "/");
+    }
+
     /** Looks like a ControlPolicy but is not one (kind or group misspelt): an error, never noise. */
     public static boolean looksLikePolicy(Manifest manifest) {
         String kind = manifest.kind().toLowerCase(Locale.ROOT);
         String group = manifest.apiVersion().contains("/") ? manifest.apiVersion().substring(0, manifest.apiVersion().indexOf('/')) : "";
-        return !isPolicy(manifest) && (kind.startsWith("controlpolic") || kind.startsWith("control-polic")
+        return !isPolicy(manifest) && !isException(manifest) && (kind.startsWith("controlpolic") || kind.startsWith("controlexc") || kind.startsWith("control-polic")
                 || group.startsWith("evident.") && kind.contains("polic"));
     }
 
@@ -160,6 +165,21 @@ public final class ObjectDecoder {
         }
         try {
             return policies.treeToValue(manifest.body(), ControlPolicy.class);
+        } catch (JsonMappingException e) {
+            throw new InputException(problem(manifest, e, e));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InputException(manifest.where() + ": " + Text.escape(e.getOriginalMessage()));
+        }
+    }
+
+    /** A ControlException, read as strictly as a policy; what the schema would refuse, the engine reports as Invalid. */
+    public ControlException exception(Manifest manifest) {
+        if (!ControlPolicy.API_VERSION.equals(manifest.apiVersion())) {
+            throw new InputException(manifest.where("apiVersion") + ": " + ControlException.KIND + " " + Text.escape(manifest.name())
+                    + ": apiVersion " + Text.escape(manifest.apiVersion()) + " is not supported (this build reads " + ControlPolicy.API_VERSION + ")");
+        }
+        try {
+            return policies.treeToValue(manifest.body(), ControlException.class);
         } catch (JsonMappingException e) {
             throw new InputException(problem(manifest, e, e));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
