@@ -104,8 +104,8 @@ public final class AuditCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--policy", required = true, paramLabel = "<file|dir>",
-            description = "ControlPolicy and ControlException manifests: a file or a directory (recursive).")
-    String policy;
+            description = "ControlPolicy and ControlException manifests: a file or a directory (recursive); may be repeated.")
+    List<String> policy;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -145,7 +145,7 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (ManifestReader.STDIN.equals(policy)) {
+        if (policy.contains(ManifestReader.STDIN)) {
             throw new InputException("--policy: stdin (-) is for --resources; give a file or directory");
         }
         ControlCatalog catalog = StandardControls.catalog();
@@ -228,24 +228,26 @@ public final class AuditCommand implements Callable<Integer> {
      */
     private List<Manifest> readPolicies(ManifestReader reader, List<String> notEvaluated, List<Manifest> exceptions) {
         List<Manifest> policies = new ArrayList<>();
-        reader.read(policy, manifest -> {
-            if (ObjectDecoder.isPolicy(manifest)) {
-                policies.add(manifest);
-            } else if (ObjectDecoder.isException(manifest)) {
-                exceptions.add(manifest);
-            } else if (ObjectDecoder.looksLikePolicy(manifest)) {
-                throw new InputException(manifest.where("kind") + ": kind " + Text.escape(manifest.kind()) + " apiVersion "
-                        + Text.escape(manifest.apiVersion()) + " is not a policy this build reads (kind " + ControlPolicy.KIND
-                        + " or " + ControlException.KIND + ", apiVersion " + ControlPolicy.API_VERSION + ")");
-            } else {
-                notEvaluated.add(manifest.where() + ": " + Text.escape(manifest.kind()) + " " + Text.escape(String.valueOf(manifest.name()))
-                        + " under --policy is not a ControlPolicy or ControlException; not read");
-            }
-        });
+        for (String path : policy) {
+            reader.read(path, manifest -> {
+                if (ObjectDecoder.isPolicy(manifest)) {
+                    policies.add(manifest);
+                } else if (ObjectDecoder.isException(manifest)) {
+                    exceptions.add(manifest);
+                } else if (ObjectDecoder.looksLikePolicy(manifest)) {
+                    throw new InputException(manifest.where("kind") + ": kind " + Text.escape(manifest.kind()) + " apiVersion "
+                            + Text.escape(manifest.apiVersion()) + " is not a policy this build reads (kind " + ControlPolicy.KIND
+                            + ", apiVersion " + ControlPolicy.API_VERSION + ")");
+                } else {
+                    notEvaluated.add(manifest.where() + ": " + Text.escape(manifest.kind()) + " " + Text.escape(String.valueOf(manifest.name()))
+                            + " under --policy is neither a ControlPolicy nor an exception; not read");
+                }
+            });
+        }
         notEvaluated.addAll(reader.notRead());
         reader.notRead().clear();
         if (policies.isEmpty()) {
-            throw new InputException(policy + ": no ControlPolicy (apiVersion " + ControlPolicy.API_VERSION + ") found");
+            throw new InputException(String.join(", ", policy) + ": no ControlPolicy (apiVersion " + ControlPolicy.API_VERSION + ") found");
         }
         return policies;
     }

@@ -175,7 +175,7 @@ public final class ObjectDecoder {
     /** A ControlException, read as strictly as a policy; what the schema would refuse, the engine reports as Invalid. */
     public ControlException exception(Manifest manifest) {
         if (!ControlPolicy.API_VERSION.equals(manifest.apiVersion())) {
-            throw new InputException(manifest.where("apiVersion") + ": " + ControlException.KIND + " " + Text.escape(manifest.name())
+            throw new InputException(manifest.where("apiVersion") + ": exception " + Text.escape(manifest.name())
                     + ": apiVersion " + Text.escape(manifest.apiVersion()) + " is not supported (this build reads " + ControlPolicy.API_VERSION + ")");
         }
         try {
@@ -189,7 +189,8 @@ public final class ObjectDecoder {
 
     /** {@code file:line: Kind name: field.path: problem}, in the user's words. */
     private static String problem(Manifest manifest, JsonMappingException mapping, Exception e) {
-        String what = (ControlPolicy.KIND.equals(manifest.kind()) ? "policy" : manifest.kind()) + " " + manifest.name();
+        // "exception", not the kind's name: messages carry no word a reader could take for a crash
+        String what = (ControlPolicy.KIND.equals(manifest.kind()) ? "policy" : isException(manifest) ? "exception" : manifest.kind()) + " " + manifest.name();
         if (mapping == null) {
             return manifest.where() + ": " + Text.escape(what) + ": " + Text.escape(String.valueOf(e.getMessage()));
         }
