@@ -83,7 +83,10 @@ public class ControlExceptionReconciler implements Reconciler<ControlException>,
                         .collect(Collectors.toSet()))
                 .build(), context);
         SimpleInboundEventSource<ControlException> applied = new SimpleInboundEventSource<>("ExceptionOutcomes");
-        book.onChange(name -> applied.propagateEvent(new ResourceID(name)));
+        // Only for exceptions that still exist: an event for a deleted one would reach JOSDK with no resource.
+        book.onChange(name -> context.getPrimaryCache().get(new ResourceID(name))
+                .filter(e -> e.getMetadata().getDeletionTimestamp() == null)
+                .ifPresent(e -> applied.propagateEvent(new ResourceID(name))));
         return List.of(policies, applied);
     }
 
