@@ -214,7 +214,8 @@ public final class AuditCommand implements Callable<Integer> {
         reportNotEvaluated(notEvaluated, assumed);
         AuditReport report = new AuditReport(audited, notEvaluated.size(), snapshot);
         if (evidenceLog != null) {
-            EvidenceOption.append(evidenceLog, clock, snapshot.now(), policies, audited.stream().map(AuditReport.Audited::evaluation).toList());
+            EvidenceOption.append(evidenceLog, clock, snapshot.now(), policies, audited.stream().map(AuditReport.Audited::evaluation).toList(),
+                    exceptions);
         }
         PrintWriter out = spec.commandLine().getOut();
         output.writer.accept(report, out);

@@ -1,7 +1,5 @@
 package dev.evident.operator;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evident.api.v1alpha1.ControlException;
 import dev.evident.api.v1alpha1.ControlExceptionSpec;
 import dev.evident.api.v1alpha1.ControlExceptionStatus;
@@ -11,6 +9,7 @@ import dev.evident.engine.Finding;
 import dev.evident.exceptions.ExceptionOutcome;
 import dev.evident.exceptions.ExceptionState;
 import dev.evident.exceptions.Exceptions;
+import dev.evident.evidence.EvidenceData;
 import dev.evident.evidence.EvidenceRecorder;
 import dev.evident.metrics.EvidentMetrics;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -172,33 +171,12 @@ public class ControlExceptionReconciler implements Reconciler<ControlException>,
                     + " findings of policy " + o.policy() + " are no longer excepted" + named(o.covered()));
             case Invalid -> events.warning(exception, "ExceptionInvalid", String.join("; ", o.problems()) + "; nothing is excepted");
         }
-        evidence.exception(record(exception, o.state().name(), o.covered().size(), o.problems()));
+        evidence.exception(EvidenceData.exception(exception, o.state().name(), o.covered().size(), o.problems()));
     }
 
     private static String named(List<Finding> findings) {
         return findings.isEmpty() ? "" : ": " + findings.stream().limit(20).map(f -> f.control() + " " + f.object() + " (" + f.result().wire() + ")")
                 .collect(Collectors.joining(", ")) + (findings.size() > 20 ? ", ..." : "");
-    }
-
-    /** The evidence record of a state change: the whole waiver as it stood, and what it covered. */
-    private static ObjectNode record(ControlException exception, String state, int covered, List<String> problems) {
-        ObjectNode data = JsonNodeFactory.instance.objectNode();
-        data.put("name", exception.getMetadata().getName());
-        data.put("state", state);
-        ControlExceptionSpec spec = exception.getSpec();
-        if (spec != null) {
-            data.put("policy", spec.getPolicy());
-            data.set("controls", Serialization.jsonMapper().valueToTree(spec.getControls()));
-            data.set("namespaces", Serialization.jsonMapper().valueToTree(spec.getNamespaces()));
-            data.set("objectSelector", Serialization.jsonMapper().valueToTree(spec.getObjectSelector()));
-            data.put("approvedBy", spec.getApprovedBy());
-            data.put("ticket", spec.getTicket());
-            data.put("justification", spec.getJustification());
-            data.put("expiresAt", spec.getExpiresAt());
-        }
-        data.put("covered", covered);
-        data.set("problems", Serialization.jsonMapper().valueToTree(problems));
-        return data;
     }
 
     /** A deleted exception stops excepting (its policy re-evaluates without it); the deletion is recorded. */
@@ -207,7 +185,7 @@ public class ControlExceptionReconciler implements Reconciler<ControlException>,
         String name = exception.getMetadata().getName();
         String policy = exception.getSpec() == null ? null : exception.getSpec().getPolicy();
         events.normal(exception, "ExceptionDeleted", "deleted; the findings of policy " + policy + " it covered are judged on their own again");
-        evidence.exception(record(exception, DELETED, 0, List.of()));
+        evidence.exception(EvidenceData.exception(exception, DELETED, 0, List.of()));
         metrics.forgetException(name);
         events.forget(exception);
         return DeleteControl.defaultDelete();

@@ -7,7 +7,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evident.evidence.EvidenceFiles;
+import dev.evident.evidence.EvidenceRecord;
+import dev.evident.evidence.RecordTypes;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -83,6 +87,30 @@ class AuditExceptionsTest {
         assertThat(web.path("result").asText()).isEqualTo("excepted");
         assertThat(web.path("message").asText()).contains("ControlException active-waiver");
         assertThat(web.path("remediation").isNull()).isTrue();
+    }
+
+    @Test
+    void evidenceLogRecordsEachExceptionStateChangeOnce() {
+        Path policies = write(dir, "policies/policy.yaml", policy("baseline", "Audit"));
+        write(dir, "policies/waiver.yaml", exception("waiver", "baseline", "[legacy]", "2026-12-01T00:00:00Z"));
+        Path log = dir.resolve("evidence.jsonl");
+        String[] audit = {"audit", "--policy", policies.getParent().toString(), "--resources", resources().toString(), "--evidence-log", log.toString()};
+
+        Cli.run(concat(audit, "--now", NOW));
+        Cli.run(concat(audit, "--now", "2026-11-24T12:00:00Z"));
+        Cli.run(concat(audit, "--now", "2026-12-01T00:00:00Z"));
+
+        List<EvidenceRecord> exceptions = EvidenceFiles.records(log).stream().filter(r -> RecordTypes.EXCEPTION.equals(r.type())).toList();
+        assertThat(exceptions).extracting(r -> r.data().path("state").asText()).containsExactly("Active", "Expired");
+        assertThat(exceptions.get(0).data().path("approvedBy").asText()).isEqualTo("security-lead@example.com");
+        assertThat(exceptions.get(0).data().path("covered").asInt()).isEqualTo(1);
+        assertThat(EvidenceFiles.records(log).stream().filter(r -> RecordTypes.FINDING.equals(r.type()))
+                .filter(r -> r.data().path("namespace").asText().equals("legacy") && r.data().path("control").asText().equals("NET-001")))
+                .extracting(r -> r.data().path("result").asText()).containsExactly("excepted", "fail");
+    }
+
+    private static String[] concat(String[] args, String... more) {
+        return java.util.stream.Stream.concat(java.util.Arrays.stream(args), java.util.Arrays.stream(more)).toArray(String[]::new);
     }
 
     @Test
