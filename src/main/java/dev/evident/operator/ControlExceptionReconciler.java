@@ -117,9 +117,12 @@ public class ControlExceptionReconciler implements Reconciler<ControlException>,
         String policy = spec == null ? null : spec.getPolicy();
         Instant now = clock.instant();
         List<String> problems = Exceptions.problems(exception, now, maxDuration);
-        boolean policyExists = policy != null && policies.get(new ResourceID(policy)).isPresent();
+        Optional<ControlPolicy> named = policy == null ? Optional.empty() : policies.get(new ResourceID(policy));
+        boolean policyExists = named.isPresent();
         if (!policyExists && problems.isEmpty()) {
             problems = List.of("spec.policy: no ControlPolicy named " + policy);
+        } else if (problems.isEmpty() && invalid(named.get())) {
+            problems = List.of("spec.policy: ControlPolicy " + policy + " is invalid (InvalidSpec) and not in force");
         }
         Optional<ExceptionOutcome> applied = book.outcome(name).filter(o -> Objects.equals(o.policy(), policy));
         if (policyExists && applied.isPresent()) {
@@ -129,6 +132,13 @@ public class ControlExceptionReconciler implements Reconciler<ControlException>,
             return Optional.of(new ExceptionOutcome(name, policy, ExceptionState.Invalid, problems, Exceptions.expiresAt(spec), List.of()));
         }
         return Optional.empty();
+    }
+
+    /** The policy's own status says its current spec is invalid: it is not evaluated, so nothing is excepted. */
+    private static boolean invalid(ControlPolicy policy) {
+        return policy.getStatus() != null && Objects.equals(policy.getStatus().getObservedGeneration(), policy.getMetadata().getGeneration())
+                && policy.getStatus().getConditions().stream()
+                        .anyMatch(c -> StatusFactory.READY.equals(c.getType()) && "InvalidSpec".equals(c.getReason()));
     }
 
     ControlExceptionStatus status(ControlException exception, ExceptionOutcome o) {

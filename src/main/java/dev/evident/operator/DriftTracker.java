@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * that complied (or that Evident repaired) and stopped complying. An object that fails when it is first
  * seen (a new namespace, a new binding), or that fails after being not applicable or in error, is a new
  * violation, not drift. A finding that was excepted and fails again is neither: the violation was known and
- * waived, and its exception expiring (or going) is recorded on the ControlException (ExceptionExpired). A new spec version starts afresh: its first evaluation is a baseline
- * whose violations are neither.
+ * waived, and its exception expiring (or going) is recorded on the ControlException (ExceptionExpired). A
+ * new spec version starts afresh: its first evaluation is a baseline whose violations are neither.
  */
 final class DriftTracker {
     /**

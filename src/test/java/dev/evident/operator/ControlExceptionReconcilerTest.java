@@ -56,7 +56,7 @@ class ControlExceptionReconcilerTest {
     }
 
     @Test
-    void excepsUntilExpiryThenTheFindingIsAViolationAgainAndIsRemediated() {
+    void exceptsUntilExpiryThenTheFindingIsAViolationAgainAndIsRemediated() {
         namespace("cex-legacy", "cex");
         namespace("cex-app", "cex");
         Instant expiresAt = clock.instant().plusSeconds(8).truncatedTo(ChronoUnit.SECONDS);
@@ -110,11 +110,15 @@ class ControlExceptionReconcilerTest {
         client.resource(exception("cex-orphan", "no-such-policy", List.of("NET-001"), List.of("cex-inv"), fine)).create();
         client.resource(exception("cex-unknown-control", "cex-inv", List.of("BAK-001"), List.of("cex-inv"), fine)).create();
         client.resource(exception("cex-unused", "cex-inv", List.of("NET-001"), List.of("elsewhere"), fine)).create();
+        client.resource(Fixtures.policy("cex-broken", Mode.Audit, Fixtures.networkDefaultDeny("NET-001", true),
+                Fixtures.networkDefaultDeny("NET-001", false))).create();
+        client.resource(exception("cex-of-broken", "cex-broken", List.of("NET-001"), List.of("cex-inv"), fine)).create();
 
         await().atMost(WAIT).untilAsserted(() -> {
             assertInvalid("cex-too-long", "spec.expiresAt");
             assertInvalid("cex-orphan", "spec.policy: no ControlPolicy named no-such-policy");
             assertInvalid("cex-unknown-control", "spec.controls: policy cex-inv has no control BAK-001");
+            assertInvalid("cex-of-broken", "spec.policy: ControlPolicy cex-broken is invalid (InvalidSpec) and not in force");
             ControlException unused = client.resources(ControlException.class).withName("cex-unused").get();
             assertThat(unused.getStatus().getState()).isEqualTo("Active");
             assertThat(unused.getStatus().getUnused()).isTrue();
