@@ -88,7 +88,7 @@ groups:
       {{- end }}{{ end }}
       {{- with $a.exceptionExpiring }}{{ if .enabled }}
       - alert: EvidentExceptionExpiring
-        expr: min by (policy, exception) (evident_exception_expiry_timestamp_seconds) - time() < {{ mul 86400 (int .days) }}
+        expr: min by (exception) (evident_exception_expiry_timestamp_seconds) - time() < {{ mul 86400 (int .days) }}
         labels:
           severity: {{ .severity }}
           {{- with $extra }}{{ toYaml . | nindent 10 }}{{ end }}

@@ -1,5 +1,6 @@
 package dev.evident.cli;
 
+import dev.evident.api.v1alpha1.ControlException;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.controls.StandardControls;
 import dev.evident.engine.ControlCatalog;
@@ -8,10 +9,12 @@ import dev.evident.engine.Finding;
 import dev.evident.engine.Engine;
 import dev.evident.engine.InMemorySnapshot;
 import dev.evident.engine.PolicyEvaluation;
+import dev.evident.exceptions.ExceptionOutcome;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -21,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
@@ -81,12 +85,27 @@ public final class AuditCommand implements Callable<Integer> {
         }
     }
 
+    static final class Days implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                long days = Long.parseLong(value.strip());
+                if (days > 0) {
+                    return Duration.ofDays(days);
+                }
+            } catch (NumberFormatException e) {
+                // falls through to the message below
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a positive number of days");
+        }
+    }
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--policy", required = true, paramLabel = "<file|dir>",
-            description = "ControlPolicy manifests: a file or a directory (recursive).")
-    String policy;
+            description = "ControlPolicy and ControlException manifests: a file or a directory (recursive); may be repeated.")
+    List<String> policy;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
@@ -107,6 +126,11 @@ public final class AuditCommand implements Callable<Integer> {
             description = "Evaluation time (default: now).")
     Instant now;
 
+    @Option(names = "--max-exception-duration", converter = Days.class, defaultValue = "90", paramLabel = "<days>",
+            description = "How many days after its creation a ControlException may expire, as the operator's evident.exceptions.max-duration "
+                    + "(default: ${DEFAULT-VALUE}). A file without metadata.creationTimestamp is taken as created at the evaluation time.")
+    Duration maxExceptionDuration;
+
     @Option(names = "--evidence-log", paramLabel = "<file>",
             description = "Append this run's evidence records (policy versions, changed findings, run summary) to this file, creating it.")
     java.nio.file.Path evidenceLog;
@@ -121,15 +145,17 @@ public final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (ManifestReader.STDIN.equals(policy)) {
+        if (policy.contains(ManifestReader.STDIN)) {
             throw new InputException("--policy: stdin (-) is for --resources; give a file or directory");
         }
         ControlCatalog catalog = StandardControls.catalog();
         ManifestReader reader = new ManifestReader(stdin);
         ObjectDecoder decoder = new ObjectDecoder(catalog.reads(), catalog.genericReads());
         List<String> notEvaluated = new ArrayList<>();
-        List<Manifest> policyManifests = readPolicies(reader, notEvaluated);
+        List<Manifest> exceptionManifests = new ArrayList<>();
+        List<Manifest> policyManifests = readPolicies(reader, notEvaluated, exceptionManifests);
         List<ControlPolicy> policies = policyManifests.stream().map(decoder::policy).toList();
+        List<ControlException> exceptions = exceptionManifests.stream().map(decoder::exception).toList();
 
         List<HasMetadata> objects;
         Set<String> assumed = Set.of();
@@ -152,8 +178,10 @@ public final class AuditCommand implements Callable<Integer> {
             objects.addAll(ControlPlaneConfig.read(reader, controlPlaneConfig));
         }
 
+        objects = new ArrayList<>(objects);
+        objects.addAll(exceptions);
         InMemorySnapshot snapshot = InMemorySnapshot.of(now != null ? now : clock.instant(), objects);
-        Engine engine = new Engine(catalog, null);
+        Engine engine = new Engine(catalog, null, maxExceptionDuration);
         List<AuditReport.Audited> audited = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         Map<String, Manifest> byName = new HashMap<>();
@@ -171,6 +199,7 @@ public final class AuditCommand implements Callable<Integer> {
             }
             audited.add(new AuditReport.Audited(manifest, policies.get(i), evaluation));
         }
+        checkExceptions(exceptionManifests, exceptions, audited, problems);
         if (!problems.isEmpty()) {
             throw new InputException(String.join(System.lineSeparator(), problems));
         }
@@ -185,7 +214,8 @@ public final class AuditCommand implements Callable<Integer> {
         reportNotEvaluated(notEvaluated, assumed);
         AuditReport report = new AuditReport(audited, notEvaluated.size(), snapshot);
         if (evidenceLog != null) {
-            EvidenceOption.append(evidenceLog, clock, snapshot.now(), policies, audited.stream().map(AuditReport.Audited::evaluation).toList());
+            EvidenceOption.append(evidenceLog, clock, snapshot.now(), policies, audited.stream().map(AuditReport.Audited::evaluation).toList(),
+                    exceptions);
         }
         PrintWriter out = spec.commandLine().getOut();
         output.writer.accept(report, out);
@@ -193,25 +223,32 @@ public final class AuditCommand implements Callable<Integer> {
         return report.hasProblems() ? 1 : 0;
     }
 
-    /** Every ControlPolicy under --policy; a document that resembles one but is not is an error, anything else is named. */
-    private List<Manifest> readPolicies(ManifestReader reader, List<String> notEvaluated) {
+    /**
+     * Every ControlPolicy and ControlException under --policy; a document that resembles a policy but is not is
+     * an error, anything else is named.
+     */
+    private List<Manifest> readPolicies(ManifestReader reader, List<String> notEvaluated, List<Manifest> exceptions) {
         List<Manifest> policies = new ArrayList<>();
-        reader.read(policy, manifest -> {
-            if (ObjectDecoder.isPolicy(manifest)) {
-                policies.add(manifest);
-            } else if (ObjectDecoder.looksLikePolicy(manifest)) {
-                throw new InputException(manifest.where("kind") + ": kind " + Text.escape(manifest.kind()) + " apiVersion "
-                        + Text.escape(manifest.apiVersion()) + " is not a policy this build reads (kind " + ControlPolicy.KIND
-                        + ", apiVersion " + ControlPolicy.API_VERSION + ")");
-            } else {
-                notEvaluated.add(manifest.where() + ": " + Text.escape(manifest.kind()) + " " + Text.escape(String.valueOf(manifest.name()))
-                        + " under --policy is not a ControlPolicy; not read");
-            }
-        });
+        for (String path : policy) {
+            reader.read(path, manifest -> {
+                if (ObjectDecoder.isPolicy(manifest)) {
+                    policies.add(manifest);
+                } else if (ObjectDecoder.isException(manifest)) {
+                    exceptions.add(manifest);
+                } else if (ObjectDecoder.looksLikePolicy(manifest)) {
+                    throw new InputException(manifest.where("kind") + ": kind " + Text.escape(manifest.kind()) + " apiVersion "
+                            + Text.escape(manifest.apiVersion()) + " is not a policy this build reads (kind " + ControlPolicy.KIND
+                            + ", apiVersion " + ControlPolicy.API_VERSION + ")");
+                } else {
+                    notEvaluated.add(manifest.where() + ": " + Text.escape(manifest.kind()) + " " + Text.escape(String.valueOf(manifest.name()))
+                            + " under --policy is neither a ControlPolicy nor an exception; not read");
+                }
+            });
+        }
         notEvaluated.addAll(reader.notRead());
         reader.notRead().clear();
         if (policies.isEmpty()) {
-            throw new InputException(policy + ": no ControlPolicy (apiVersion " + ControlPolicy.API_VERSION + ") found");
+            throw new InputException(String.join(", ", policy) + ": no ControlPolicy (apiVersion " + ControlPolicy.API_VERSION + ") found");
         }
         return policies;
     }
@@ -224,6 +261,34 @@ public final class AuditCommand implements Callable<Integer> {
                 .flatMap(c -> catalog.find(c.getType()).stream())
                 .flatMap(c -> c.genericReads().stream())
                 .distinct().toList();
+    }
+
+    /**
+     * An exception the engine found Invalid, or that names no policy of the input, is bad input (exit 2), as an
+     * invalid policy is: file:line of the field, and the problem.
+     */
+    private static void checkExceptions(List<Manifest> manifests, List<ControlException> exceptions, List<AuditReport.Audited> audited,
+            List<String> problems) {
+        Map<String, Manifest> byName = new HashMap<>();
+        for (int i = 0; i < exceptions.size(); i++) {
+            Manifest manifest = manifests.get(i);
+            String name = exceptions.get(i).getMetadata() == null ? null : exceptions.get(i).getMetadata().getName();
+            String policyName = exceptions.get(i).getSpec() == null ? null : exceptions.get(i).getSpec().getPolicy();
+            String what = "exception " + Text.escape(String.valueOf(name));
+            Manifest first = name == null ? null : byName.putIfAbsent(name, manifest);
+            if (first != null) {
+                problems.add(manifest.where("metadata.name") + ": " + what + ": metadata.name: duplicate (also " + first.where() + ")");
+                continue;
+            }
+            Optional<ExceptionOutcome> outcome = audited.stream().flatMap(a -> a.evaluation().exceptions().stream())
+                    .filter(o -> o.name().equals(name)).findFirst();
+            List<String> wrong = outcome.map(ExceptionOutcome::problems).orElse(List.of("spec.policy: no ControlPolicy named "
+                    + policyName + " under --policy"));
+            for (String problem : wrong) {
+                String field = problem.substring(0, Math.max(0, problem.indexOf(':')));
+                problems.add(manifest.where(field) + ": " + what + ": " + Text.escape(problem));
+            }
+        }
     }
 
     /** Namespace-level findings on a namespace absent from the input say so: its labels were not known. */

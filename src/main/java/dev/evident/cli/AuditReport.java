@@ -6,6 +6,7 @@ import dev.evident.engine.Finding;
 import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Result;
 import dev.evident.engine.Snapshot;
+import dev.evident.exceptions.ExceptionOutcome;
 import java.util.Collection;
 import java.util.List;
 
@@ -49,6 +50,11 @@ public record AuditReport(List<Audited> policies, int notEvaluated, Snapshot sna
         public String toString() {
             return pass + " pass, " + fail + " fail, " + excepted + " excepted, " + notApplicable + " notApplicable, " + error + " error";
         }
+    }
+
+    /** The ControlExceptions of the input, by policy, with what each did (Active, Expired; unused when Active and covering nothing). */
+    public List<ExceptionOutcome> exceptions() {
+        return policies.stream().flatMap(p -> p.evaluation().exceptions().stream()).toList();
     }
 
     public List<Finding> findings() {

@@ -1,5 +1,6 @@
 package dev.evident.cli;
 
+import dev.evident.api.v1alpha1.ControlException;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.engine.PolicyEvaluation;
 import dev.evident.evidence.EvidenceFiles;
@@ -14,9 +15,10 @@ final class EvidenceOption {
     private EvidenceOption() {
     }
 
-    static void append(Path file, Clock clock, Instant evaluatedAt, List<ControlPolicy> policies, List<PolicyEvaluation> evaluations) {
+    static void append(Path file, Clock clock, Instant evaluatedAt, List<ControlPolicy> policies, List<PolicyEvaluation> evaluations,
+            List<ControlException> exceptions) {
         try {
-            OfflineEvidence.append(file, clock, evaluatedAt, policies, evaluations);
+            OfflineEvidence.append(file, clock, evaluatedAt, policies, evaluations, exceptions);
         } catch (EvidenceFiles.UnreadableException e) {
             throw new InputException("--evidence-log " + e.getMessage());
         }

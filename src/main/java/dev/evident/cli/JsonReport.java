@@ -15,7 +15,11 @@ import java.util.List;
 final class JsonReport {
     private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    record Document(Summary summary, List<Policy> policies, List<FindingJson> findings) {
+    record Document(Summary summary, List<Policy> policies, List<ExceptionJson> exceptions, List<FindingJson> findings) {
+    }
+
+    /** state: Active or Expired; covered: findings excepted (Active) or no longer excepted (Expired); unused: Active and covering none. */
+    record ExceptionJson(String name, String policy, String state, String expiresAt, int covered, boolean unused) {
     }
 
     /** Counts by result, and notEvaluated: inputs that could not be evaluated (each named on stderr). */
@@ -56,7 +60,9 @@ final class JsonReport {
         try {
             // written as it is serialised: the report of a large cluster is never one string in memory
             MAPPER.writer().without(com.fasterxml.jackson.core.JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-                    .writeValue(out, new Document(Summary.of(report), policies, findings));
+                    .writeValue(out, new Document(Summary.of(report), policies, report.exceptions().stream()
+                            .map(e -> new ExceptionJson(e.name(), e.policy(), e.state().name(), String.valueOf(e.expiresAt()), e.covered().size(), e.unused()))
+                            .toList(), findings));
             out.println();
         } catch (java.io.IOException e) {
             throw new UncheckedIOException(e);

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
+import dev.evident.api.v1alpha1.ControlException;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.engine.Read;
 import dev.evident.engine.ResourceKind;
@@ -100,11 +101,15 @@ public final class ObjectDecoder {
         return ControlPolicy.KIND.equals(manifest.kind()) && manifest.apiVersion().startsWith(ControlPolicy.GROUP + "/");
     }
 
+    public static boolean isException(Manifest manifest) {
+        return ControlException.KIND.equals(manifest.kind()) && manifest.apiVersion().startsWith(ControlPolicy.GROUP + "/");
+    }
+
     /** Looks like a ControlPolicy but is not one (kind or group misspelt): an error, never noise. */
     public static boolean looksLikePolicy(Manifest manifest) {
         String kind = manifest.kind().toLowerCase(Locale.ROOT);
         String group = manifest.apiVersion().contains("/") ? manifest.apiVersion().substring(0, manifest.apiVersion().indexOf('/')) : "";
-        return !isPolicy(manifest) && (kind.startsWith("controlpolic") || kind.startsWith("control-polic")
+        return !isPolicy(manifest) && !isException(manifest) && (kind.startsWith("controlpolic") || kind.startsWith("controlexc") || kind.startsWith("control-polic")
                 || group.startsWith("evident.") && kind.contains("polic"));
     }
 
@@ -225,9 +230,25 @@ public final class ObjectDecoder {
         }
     }
 
+    /** A ControlException, read as strictly as a policy; what the schema would refuse, the engine reports as Invalid. */
+    public ControlException exception(Manifest manifest) {
+        if (!ControlPolicy.API_VERSION.equals(manifest.apiVersion())) {
+            throw new InputException(manifest.where("apiVersion") + ": exception " + Text.escape(manifest.name())
+                    + ": apiVersion " + Text.escape(manifest.apiVersion()) + " is not supported (this build reads " + ControlPolicy.API_VERSION + ")");
+        }
+        try {
+            return policies.treeToValue(manifest.body(), ControlException.class);
+        } catch (JsonMappingException e) {
+            throw new InputException(problem(manifest, e, e));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new InputException(manifest.where() + ": " + Text.escape(e.getOriginalMessage()));
+        }
+    }
+
     /** {@code file:line: Kind name: field.path: problem}, in the user's words. */
     private static String problem(Manifest manifest, JsonMappingException mapping, Exception e) {
-        String what = (ControlPolicy.KIND.equals(manifest.kind()) ? "policy" : manifest.kind()) + " " + manifest.name();
+        // "exception", not the kind's name: messages carry no word a reader could take for a crash
+        String what = (ControlPolicy.KIND.equals(manifest.kind()) ? "policy" : isException(manifest) ? "exception" : manifest.kind()) + " " + manifest.name();
         if (mapping == null) {
             return manifest.where() + ": " + Text.escape(what) + ": " + Text.escape(String.valueOf(e.getMessage()));
         }

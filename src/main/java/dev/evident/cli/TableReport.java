@@ -4,6 +4,7 @@ import dev.evident.api.v1alpha1.Mode;
 import dev.evident.engine.ControlEvaluation;
 import dev.evident.engine.Finding;
 import dev.evident.engine.Result;
+import dev.evident.exceptions.ExceptionOutcome;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,19 @@ final class TableReport {
         for (AuditReport.Audited policy : report.policies()) {
             out.println();
             printPolicy(policy, out);
+        }
+        if (!report.exceptions().isEmpty()) {
+            out.println();
+            out.println("Exceptions:");
+            for (ExceptionOutcome e : report.exceptions()) {
+                out.println("  " + Text.escape(e.name()) + " (policy " + Text.escape(e.policy()) + "): " + switch (e.state()) {
+                    case Active -> e.unused() ? "Active until " + e.expiresAt() + ", unused: matches no finding that needs it"
+                            : "Active until " + e.expiresAt() + ", excepts " + e.covered().size() + (e.covered().size() == 1 ? " finding" : " findings");
+                    case Expired -> "Expired at " + e.expiresAt() + ", " + e.covered().size() + (e.covered().size() == 1 ? " finding" : " findings")
+                            + " no longer excepted";
+                    case Invalid -> "Invalid: " + Text.escape(String.join("; ", e.problems()));
+                });
+            }
         }
         out.println();
         out.println("Total: " + report.policies().size() + " " + (report.policies().size() == 1 ? "policy" : "policies") + ", "

@@ -1,10 +1,13 @@
 package dev.evident.engine;
 
+import dev.evident.api.v1alpha1.ControlException;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.api.v1alpha1.ControlPolicySpec;
 import dev.evident.api.v1alpha1.ControlSpec;
 import dev.evident.api.v1alpha1.Mode;
+import dev.evident.exceptions.Exceptions;
 import io.fabric8.kubernetes.api.model.Namespace;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -24,12 +27,19 @@ public final class Engine {
     private final ControlCatalog catalog;
     private final PolicyValidator validator;
     private final String operatorNamespace;
+    private final Duration maxExceptionDuration;
 
     /** @param operatorNamespace where Evident runs (null offline); see {@link ControlContext}. */
     public Engine(ControlCatalog catalog, String operatorNamespace) {
+        this(catalog, operatorNamespace, Exceptions.DEFAULT_MAX_DURATION);
+    }
+
+    /** @param maxExceptionDuration how far after its creation a ControlException may expire (longer ones are Invalid) */
+    public Engine(ControlCatalog catalog, String operatorNamespace, Duration maxExceptionDuration) {
         this.catalog = catalog;
         this.validator = new PolicyValidator(catalog);
         this.operatorNamespace = operatorNamespace;
+        this.maxExceptionDuration = maxExceptionDuration;
     }
 
     public ControlCatalog catalog() {
@@ -51,7 +61,9 @@ public final class Engine {
             controls.add(new ControlEvaluation(controlSpec.getId(), controlSpec.getType(), context.mode(), context.criteria(),
                     evaluateSafely(control, context)));
         }
-        return new PolicyEvaluation(name, SpecHash.of(spec), List.of(), controls);
+        // ControlExceptions come from the snapshot like any object, so every caller of the engine honours them alike.
+        Exceptions.Applied applied = Exceptions.apply(policy, controls, snapshot.list(ControlException.class), snapshot.now(), maxExceptionDuration);
+        return new PolicyEvaluation(name, SpecHash.of(spec), List.of(), applied.controls(), applied.outcomes());
     }
 
     /**
@@ -64,7 +76,11 @@ public final class Engine {
         ControlSpec controlSpec = spec.getControls().stream().filter(c -> controlId.equals(c.getId())).findFirst().orElseThrow();
         Control control = catalog.find(controlSpec.getType()).orElseThrow();
         List<Namespace> namespaces = namespace == null ? selectedNamespaces(spec, snapshot) : selected(spec, snapshot, namespace);
-        return evaluateSafely(control, context(policy, controlSpec, namespaces, snapshot));
+        ControlContext context = context(policy, controlSpec, namespaces, snapshot);
+        ControlEvaluation evaluation = new ControlEvaluation(controlId, controlSpec.getType(), context.mode(), context.criteria(),
+                evaluateSafely(control, context));
+        return Exceptions.apply(policy, List.of(evaluation), snapshot.list(ControlException.class), snapshot.now(), maxExceptionDuration)
+                .controls().get(0).findings();
     }
 
     private ControlContext context(ControlPolicy policy, ControlSpec controlSpec, List<Namespace> namespaces, Snapshot snapshot) {

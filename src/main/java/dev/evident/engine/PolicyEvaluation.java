@@ -1,15 +1,24 @@
 package dev.evident.engine;
 
+import dev.evident.exceptions.ExceptionOutcome;
+import dev.evident.exceptions.ExceptionState;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * The outcome of evaluating one policy. A policy with {@code problems} is invalid and was not evaluated:
- * it has no controls and no findings.
+ * it has no controls and no findings. {@code exceptions} are the ControlExceptions naming the policy, with
+ * what each did to these findings.
  */
-public record PolicyEvaluation(String policy, String specHash, List<String> problems, List<ControlEvaluation> controls) {
+public record PolicyEvaluation(String policy, String specHash, List<String> problems, List<ControlEvaluation> controls,
+                               List<ExceptionOutcome> exceptions) {
+
+    public PolicyEvaluation(String policy, String specHash, List<String> problems, List<ControlEvaluation> controls) {
+        this(policy, specHash, problems, controls, List.of());
+    }
 
     public boolean valid() {
         return problems.isEmpty();
@@ -38,8 +47,13 @@ public record PolicyEvaluation(String policy, String specHash, List<String> prob
         return valid() && count(Result.PASS) + count(Result.FAIL) + count(Result.EXCEPTED) + count(Result.ERROR) == 0;
     }
 
-    /** The earliest instant a finding changes by the passage of time alone (see {@link Finding#changesAt()}). */
+    /**
+     * The earliest instant a finding changes by the passage of time alone (see {@link Finding#changesAt()}), or
+     * an Active exception expires (even one that covers nothing: its own state changes then).
+     */
     public Optional<Instant> changesAt() {
-        return findings().stream().map(Finding::changesAt).filter(Objects::nonNull).min(Instant::compareTo);
+        return Stream.concat(findings().stream().map(Finding::changesAt),
+                        exceptions.stream().filter(e -> e.state() == ExceptionState.Active).map(ExceptionOutcome::expiresAt))
+                .filter(Objects::nonNull).min(Instant::compareTo);
     }
 }

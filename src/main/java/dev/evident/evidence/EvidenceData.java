@@ -3,12 +3,15 @@ package dev.evident.evidence;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evident.api.v1alpha1.ControlException;
+import dev.evident.api.v1alpha1.ControlExceptionSpec;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.engine.ControlEvaluation;
 import dev.evident.engine.Finding;
 import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Result;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -46,6 +49,27 @@ public final class EvidenceData {
         data.put("result", REMOVED);
         data.remove("message");
         data.put("reason", "NoLongerEvaluated");
+        return data;
+    }
+
+    /** A ControlException's new state, with the whole waiver as it stood and how many findings it covered. */
+    public static ObjectNode exception(ControlException exception, String state, int covered, List<String> problems) {
+        ObjectNode data = object();
+        data.put("name", exception.getMetadata().getName());
+        data.put("state", state);
+        ControlExceptionSpec spec = exception.getSpec();
+        if (spec != null) {
+            data.put("policy", spec.getPolicy());
+            data.set("controls", Serialization.jsonMapper().valueToTree(spec.getControls()));
+            data.set("namespaces", Serialization.jsonMapper().valueToTree(spec.getNamespaces()));
+            data.set("objectSelector", Serialization.jsonMapper().valueToTree(spec.getObjectSelector()));
+            data.put("approvedBy", spec.getApprovedBy());
+            data.put("ticket", spec.getTicket());
+            data.put("justification", spec.getJustification());
+            data.put("expiresAt", spec.getExpiresAt());
+        }
+        data.put("covered", covered);
+        data.set("problems", Serialization.jsonMapper().valueToTree(problems));
         return data;
     }
 

@@ -17,6 +17,8 @@ import java.util.Map;
 public final class RecordedState {
     private final Map<String, Map<String, JsonNode>> findings = new HashMap<>();
     private final Map<String, String> specHashes = new HashMap<>();
+    /** The last recorded state of each ControlException, by name. */
+    private final Map<String, String> exceptionStates = new HashMap<>();
 
     /** The state after the records of the log at path (empty when there is none yet). */
     public static RecordedState of(Iterable<EvidenceRecord> records) {
@@ -58,8 +60,14 @@ public final class RecordedState {
                     specHashes.put(policy, data.path("specHash").asText());
                 }
             }
+            case RecordTypes.EXCEPTION -> exceptionStates.put(data.path("name").asText(), data.path("state").asText());
             default -> { }
         }
+    }
+
+    /** Whether an exception's state differs from the last one recorded (or none was). */
+    public synchronized boolean exceptionChanged(String name, String state) {
+        return !state.equals(exceptionStates.get(name));
     }
 
     static String key(JsonNode data) {

@@ -3,6 +3,7 @@ package dev.evident.metrics;
 import dev.evident.engine.ControlEvaluation;
 import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Result;
+import dev.evident.exceptions.ExceptionState;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
@@ -30,6 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code evident_remediations_pending{policy}} gauge: planned remediations not yet applied (rate limit)</li>
  *   <li>{@code evident_last_evaluation_timestamp_seconds{policy}} gauge: Unix time of the last evaluation</li>
  *   <li>{@code evident_policy_valid{policy}} gauge: 1 when the policy is valid, 0 when InvalidSpec</li>
+ *   <li>{@code evident_exceptions{policy,state}} gauge: ControlExceptions naming the policy, by state (Active, Expired, Invalid)</li>
+ *   <li>{@code evident_exception_expiry_timestamp_seconds{exception}} gauge: Unix time an Active exception expires</li>
  *   <li>the evidence log's metrics: {@link dev.evident.evidence.EvidenceMetrics}</li>
  * </ul>
  * Cardinality is bounded by policies x controls x criteria x results; series of deleted policies and
@@ -46,6 +49,8 @@ public class EvidentMetrics {
     public static final String PENDING = "evident.remediations.pending";
     public static final String LAST_EVALUATION = "evident.last.evaluation.timestamp.seconds";
     public static final String VALID = "evident.policy.valid";
+    public static final String EXCEPTIONS = "evident.exceptions";
+    public static final String EXCEPTION_EXPIRY = "evident.exception.expiry.timestamp.seconds";
 
     /**
      * Every metric the operator exports, by its Prometheus name (counters with their _total suffix), with
@@ -60,6 +65,8 @@ public class EvidentMetrics {
             Map.entry("evident_remediations_pending", List.of("policy")),
             Map.entry("evident_last_evaluation_timestamp_seconds", List.of("policy")),
             Map.entry("evident_policy_valid", List.of("policy")),
+            Map.entry("evident_exceptions", List.of("policy", "state")),
+            Map.entry("evident_exception_expiry_timestamp_seconds", List.of("exception")),
             // A histogram: buckets, count, sum and the largest value seen recently.
             Map.entry("evident_remediation_duration_seconds_bucket", List.of("policy", "control", "le")),
             Map.entry("evident_remediation_duration_seconds_count", List.of("policy", "control")),
@@ -72,9 +79,15 @@ public class EvidentMetrics {
         return Map.copyOf(all);
     }
 
+    private record ExceptionSeries(String policy, ExceptionState state, Instant expiresAt) {
+    }
+
     private final MeterRegistry registry;
     /** Per policy, the gauge values it owns, so stale series can be dropped when a policy changes or goes. */
     private final Map<String, Map<Meter.Id, AtomicReference<Double>>> gaugesByPolicy = new ConcurrentHashMap<>();
+    /** The latest state of each ControlException, and the gauges derived from them all. */
+    private final Map<String, ExceptionSeries> exceptions = new HashMap<>();
+    private final Map<Meter.Id, AtomicReference<Double>> exceptionGauges = new HashMap<>();
 
     public EvidentMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -126,6 +139,42 @@ public class EvidentMetrics {
         registry.find(TIME_TO_REMEDIATE).tag("policy", policy).timers().forEach(registry::remove);
     }
 
+    /**
+     * The state of one ControlException (the policy it names, even when that does not exist); the expiry is
+     * exported while it is Active, so that an alert can fire before it lapses and stops once it has.
+     */
+    public synchronized void exception(String name, String policy, ExceptionState state, Instant expiresAt) {
+        exceptions.put(name, new ExceptionSeries(policy, state, expiresAt));
+        publishExceptions();
+    }
+
+    public synchronized void forgetException(String name) {
+        exceptions.remove(name);
+        publishExceptions();
+    }
+
+    private void publishExceptions() {
+        Map<Meter.Id, Double> values = new HashMap<>();
+        for (ExceptionSeries e : exceptions.values()) {
+            for (ExceptionState state : ExceptionState.values()) {
+                values.merge(new Meter.Id(EXCEPTIONS, Tags.of("policy", e.policy(), "state", state.name()), null, null, Meter.Type.GAUGE),
+                        e.state() == state ? 1.0 : 0.0, Double::sum);
+            }
+        }
+        exceptions.forEach((name, e) -> {
+            if (e.state() == ExceptionState.Active && e.expiresAt() != null) {
+                put(values, EXCEPTION_EXPIRY, Tags.of("exception", name), e.expiresAt().toEpochMilli() / 1000.0);
+            }
+        });
+        values.forEach((id, value) -> exceptionGauges.computeIfAbsent(id, this::register).set(value));
+        Set<Meter.Id> stale = new HashSet<>(exceptionGauges.keySet());
+        stale.removeAll(values.keySet());
+        stale.forEach(id -> {
+            exceptionGauges.remove(id);
+            registry.remove(id);
+        });
+    }
+
     public void driftDetected(String policy, String control) {
         Counter.builder(DRIFT).description("Findings of a control that turned to fail (drift) since the operator started")
                 .tags("policy", policy, "control", control).register(registry).increment();
@@ -169,6 +218,8 @@ public class EvidentMetrics {
             case LAST_EVALUATION -> "Unix time of the policy's last evaluation";
             case VALID -> "1 when the policy is valid, 0 when its spec is invalid";
             case PENDING -> "Remediations planned but not yet applied because of the write rate limit";
+            case EXCEPTIONS -> "ControlExceptions naming the policy, by state (Active, Expired, Invalid)";
+            case EXCEPTION_EXPIRY -> "Unix time an Active ControlException expires";
             default -> name;
         };
     }

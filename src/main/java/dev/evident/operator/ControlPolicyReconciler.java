@@ -1,5 +1,6 @@
 package dev.evident.operator;
 
+import dev.evident.api.v1alpha1.ControlException;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.api.v1alpha1.ControlPolicyStatus;
 import dev.evident.engine.Engine;
@@ -93,9 +94,11 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     private final PolicyReportPublisher policyReports;
     /** Optional custom kinds (Velero, Cilium, Gateway API), watched once their CRDs exist; null until prepared. */
     private volatile OptionalKinds optionalKinds;
+    /** What the ControlExceptions did to each evaluation, for their own status. */
+    private final ExceptionBook exceptions;
 
     public ControlPolicyReconciler(Engine engine, Clock clock, KubernetesClient client, EvidentMetrics metrics,
-            EvidenceRecorder evidence, PolicyReportPublisher policyReports,
+            EvidenceRecorder evidence, PolicyReportPublisher policyReports, ExceptionBook exceptions,
             @ConfigProperty(name = "evident.resync-interval") Duration resyncInterval,
             @ConfigProperty(name = "evident.remediation.max-per-second") double maxPerSecond,
             @ConfigProperty(name = "evident.remediation.retry-after") Duration retryAfter,
@@ -107,6 +110,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         this.metrics = metrics;
         this.evidence = evidence;
         this.policyReports = policyReports;
+        this.exceptions = exceptions;
         this.resyncInterval = resyncInterval;
         this.auditOnly = auditOnly;
         if (auditOnly) {
@@ -135,7 +139,20 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             optionalKinds = new OptionalKinds(client, engine.catalog(), context.getPrimaryCache(), recentWrites::observed, incremental::changedKind);
             list.add(optionalKinds);
         }
+        list.add(exceptionInformer(context));
         return list;
+    }
+
+    /** ControlExceptions are in the snapshot like any object the engine reads; a change re-evaluates the policy named. */
+    private InformerEventSource<ControlException, ControlPolicy> exceptionInformer(EventSourceContext<ControlPolicy> context) {
+        SlimItemStore<ControlException> store = new SlimItemStore<>();
+        stores.put(ControlException.class, store);
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(ControlException.class, ControlPolicy.class)
+                .withName(ControlException.class.getSimpleName())
+                .withSecondaryToPrimaryMapper(new ExceptionPolicyMapper())
+                .withWatchAllNamespaces()
+                .withItemStore(store)
+                .build(), context);
     }
 
     private <R extends HasMetadata> InformerEventSource<R, ControlPolicy> informer(Read read, EventSourceContext<ControlPolicy> context) {
@@ -190,6 +207,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         Instant now = clock.instant();
         PolicyEvaluation evaluation = incremental.evaluate(policy, snapshot(now));
         evidence.evaluated(policy, evaluation, now);
+        exceptions.record(name, evaluation.exceptions());
         ControlPolicyStatus status;
         RemediationOutcome outcome = RemediationOutcome.NONE;
         if (!evaluation.valid()) {
@@ -304,6 +322,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         incremental.forget(name);
         evidence.policyDeleted(policy);
         policyReports.forget(name);
+        exceptions.forget(name);
         repairs.forget(name);
         metrics.forget(name);
         return DeleteControl.defaultDelete();

@@ -14,9 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Remembers each policy's last result per finding, to tell drift from new violations. Drift is an object
  * that complied (or that Evident repaired) and stopped complying. An object that fails when it is first
- * seen (a new namespace, a new binding), or that fails after being not applicable, excepted or in error,
- * is a new violation, not drift. A new spec version starts afresh: its first evaluation is a baseline
- * whose violations are neither.
+ * seen (a new namespace, a new binding), or that fails after being not applicable or in error, is a new
+ * violation, not drift. A finding that was excepted and fails again is neither: the violation was known and
+ * waived, and its exception expiring (or going) is recorded on the ControlException (ExceptionExpired). A
+ * new spec version starts afresh: its first evaluation is a baseline whose violations are neither.
  */
 final class DriftTracker {
     /**
@@ -56,7 +57,7 @@ final class DriftTracker {
                 Result was = before.results().get(f.key());
                 if (was == Result.PASS) {
                     drifted.add(f);
-                } else if (was != Result.FAIL) {
+                } else if (was != Result.FAIL && was != Result.EXCEPTED) {
                     newViolations.add(f);
                 }
             }

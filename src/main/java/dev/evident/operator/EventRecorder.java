@@ -1,8 +1,8 @@
 package dev.evident.operator;
 
-import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.engine.Labels;
 import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -24,9 +24,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
- * Kubernetes Events on a ControlPolicy: what Evident detected and did, visible with
- * {@code kubectl describe controlpolicy}. Policies are cluster-scoped, so their Events live in the
- * namespace {@value #EVENT_NAMESPACE}, as for Nodes.
+ * Kubernetes Events on a ControlPolicy (or a ControlException): what Evident detected and did, visible with
+ * {@code kubectl describe controlpolicy}. Both kinds are cluster-scoped, so their Events live in the
+ * namespace {@value #EVENT_NAMESPACE}, as for Nodes. One recorder per kind, as windows are kept by name.
  *
  * <p>Bounded, so that a rollout over thousands of namespaces cannot fill etcd: the same Event repeated
  * within an hour raises its count (a JSON merge patch, which Fabric8 precedes with a GET: deploy/ grants
@@ -84,15 +84,15 @@ public class EventRecorder {
         this.clock = clock;
     }
 
-    public void normal(ControlPolicy policy, String reason, String message) {
+    public void normal(HasMetadata policy, String reason, String message) {
         record(policy, "Normal", reason, message);
     }
 
-    public void warning(ControlPolicy policy, String reason, String message) {
+    public void warning(HasMetadata policy, String reason, String message) {
         record(policy, "Warning", reason, message);
     }
 
-    private void record(ControlPolicy policy, String type, String reason, String message) {
+    private void record(HasMetadata policy, String type, String reason, String message) {
         String text = fitted(message);
         String key = policy.getMetadata().getUid() + "|" + policy.getMetadata().getName() + "|" + type + "|" + reason + "|" + text;
         Instant now = clock.instant();
@@ -128,7 +128,7 @@ public class EventRecorder {
     }
 
     /** Whether the window of this policy and reason has room for one more new Event; counts it either way. */
-    private boolean admit(ControlPolicy policy, String type, String reason, String text, Instant now) {
+    private boolean admit(HasMetadata policy, String type, String reason, String text, Instant now) {
         Map<String, Window> byReason = windows.computeIfAbsent(policy.getMetadata().getName(), p -> new ConcurrentHashMap<>());
         synchronized (byReason) {
             Window window = byReason.get(reason);
@@ -156,7 +156,7 @@ public class EventRecorder {
      * Records the summaries of this policy's windows that are over; returns how long until the next one is
      * due, so that the caller can come back then (a rollout that stops still gets its last summary).
      */
-    public Optional<Duration> flush(ControlPolicy policy) {
+    public Optional<Duration> flush(HasMetadata policy) {
         Map<String, Window> byReason = windows.get(policy.getMetadata().getName());
         if (byReason == null) {
             return Optional.empty();
@@ -181,7 +181,7 @@ public class EventRecorder {
     }
 
     /** Drops a deleted policy's windows after recording their summaries. */
-    public void forget(ControlPolicy policy) {
+    public void forget(HasMetadata policy) {
         Map<String, Window> byReason = windows.remove(policy.getMetadata().getName());
         if (byReason != null) {
             synchronized (byReason) {
@@ -190,7 +190,7 @@ public class EventRecorder {
         }
     }
 
-    private void emitSummary(ControlPolicy policy, String reason, Window window) {
+    private void emitSummary(HasMetadata policy, String reason, Window window) {
         if (window.suppressed == 0) {
             return;
         }
@@ -206,7 +206,7 @@ public class EventRecorder {
         return message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE - 3) + "..." : message;
     }
 
-    private String create(ControlPolicy policy, String type, String reason, String text, Instant at) {
+    private String create(HasMetadata policy, String type, String reason, String text, Instant at) {
         String now = StatusFactory.format(at);
         var event = new EventBuilder()
                 .withNewMetadata()
@@ -215,8 +215,8 @@ public class EventRecorder {
                 .addToLabels(Labels.MANAGED_BY, Labels.MANAGED_BY_VALUE)
                 .endMetadata()
                 .withInvolvedObject(new ObjectReferenceBuilder()
-                        .withApiVersion(ControlPolicy.API_VERSION)
-                        .withKind(ControlPolicy.KIND)
+                        .withApiVersion(policy.getApiVersion())
+                        .withKind(policy.getKind())
                         .withName(policy.getMetadata().getName())
                         .withUid(policy.getMetadata().getUid())
                         .withResourceVersion(policy.getMetadata().getResourceVersion())
@@ -242,7 +242,7 @@ public class EventRecorder {
     private enum Bump { COUNTED, GONE, FAILED }
 
     /** Counts a repeat on the existing Event, as kubelet and controllers do. */
-    private Bump bump(ControlPolicy policy, String reason, Recorded seen, Instant at, String text) {
+    private Bump bump(HasMetadata policy, String reason, Recorded seen, Instant at, String text) {
         try {
             client.v1().events().inNamespace(EVENT_NAMESPACE).withName(seen.name())
                     .patch(PatchContext.of(PatchType.JSON_MERGE),
@@ -258,13 +258,13 @@ public class EventRecorder {
     }
 
     /** Once per policy, reason and HTTP status at WARN (a missing permission would otherwise flood the log), then at DEBUG. */
-    private void logFailure(ControlPolicy policy, String reason, int code, String action, String detail, String message) {
+    private void logFailure(HasMetadata policy, String reason, int code, String action, String detail, String message) {
         String once = policy.getMetadata().getName() + "|" + reason + "|" + code + "|" + action;
         if (failuresLogged.add(once)) {
-            LOG.warnf("ControlPolicy %s, Event %s: %s; further failures like this are logged at DEBUG (message: %s)",
-                    policy.getMetadata().getName(), reason, detail, message);
+            LOG.warnf("%s %s, Event %s: %s; further failures like this are logged at DEBUG (message: %s)",
+                    policy.getKind(), policy.getMetadata().getName(), reason, detail, message);
         } else {
-            LOG.debugf("ControlPolicy %s, Event %s: %s (message: %s)", policy.getMetadata().getName(), reason, detail, message);
+            LOG.debugf("%s %s, Event %s: %s (message: %s)", policy.getKind(), policy.getMetadata().getName(), reason, detail, message);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.evident.operator;
 
+import dev.evident.api.v1alpha1.ControlException;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.engine.Affected;
 import dev.evident.engine.Control;
@@ -37,8 +38,8 @@ import java.util.stream.Collectors;
  * (or the cluster-scoped objects) that the changed objects touch, as each control declares
  * ({@link Control#affectedBy}). Whenever in doubt it evaluates everything: the first time, when the policy
  * changed, at each resync, when a finding is due to change by time alone, after more changes than it tracks,
- * after a control error, for a change of a kind no control declares it reads, and for the controls that read an
- * optional kind (generic resources) when its objects change or it comes or goes.
+ * while ControlExceptions exist, after a control error, for a change of a kind no control declares it reads, and
+ * for the controls that read an optional kind (generic resources) when its objects change or it comes or goes.
  *
  * <p>It learns of changes from every informer event ({@link #changed}) and of Evident's own writes
  * ({@link #wrote}), which the snapshot shows before the informers do and stops showing when they catch up or
@@ -114,7 +115,7 @@ final class IncrementalEvaluation {
         Last previous = last.get(name);
         // Older writes left the overlay before any policy's last full evaluation (at most one resync ago).
         written.removeIf(w -> w.at().plus(RecentWrites.MAX_AGE).plus(fullEvery).isBefore(now));
-        if (changes == null || !incrementable(previous, policy, now)) {
+        if (changes == null || !incrementable(previous, policy, snapshot)) {
             return full(policy, snapshot, now);
         }
         List<HasMetadata> all = new ArrayList<>(changes);
@@ -139,9 +140,15 @@ final class IncrementalEvaluation {
         return evaluation;
     }
 
-    /** Whether the previous evaluation can be carried forward: same policy version, no resync or timed change due. */
-    private boolean incrementable(Last previous, ControlPolicy policy, Instant now) {
+    /**
+     * Whether the previous evaluation can be carried forward: same policy version, no resync or timed change due, and
+     * no ControlException now or then (what each exception did is judged over the whole policy, so while any exists
+     * evaluations are full).
+     */
+    private boolean incrementable(Last previous, ControlPolicy policy, Snapshot snapshot) {
+        Instant now = snapshot.now();
         return previous != null && previous.evaluation().valid()
+                && previous.evaluation().exceptions().isEmpty() && snapshot.list(ControlException.class).isEmpty()
                 && Objects.equals(previous.uid(), policy.getMetadata().getUid())
                 && sameSpec(previous, policy)
                 && now.isBefore(previous.fullAt().plus(fullEvery))

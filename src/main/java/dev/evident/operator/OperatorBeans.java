@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -28,7 +29,7 @@ public class OperatorBeans {
     /** The engine, told which namespace the operator runs in so that no control locks the operator out. */
     @Produces
     @Singleton
-    Engine engine(OperatorNamespace operatorNamespace) {
-        return new Engine(StandardControls.catalog(), operatorNamespace.name());
+    Engine engine(OperatorNamespace operatorNamespace, @ConfigProperty(name = "evident.exceptions.max-duration") Duration maxExceptionDuration) {
+        return new Engine(StandardControls.catalog(), operatorNamespace.name(), maxExceptionDuration);
     }
 }

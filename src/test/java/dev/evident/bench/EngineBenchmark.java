@@ -2,6 +2,8 @@ package dev.evident.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.evident.api.v1alpha1.ControlException;
+import dev.evident.api.v1alpha1.ControlExceptionSpec;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.controls.StandardControls;
 import dev.evident.engine.Engine;
@@ -46,8 +48,43 @@ public class EngineBenchmark {
         System.out.printf("[EngineBenchmark] per-namespace cost ratio 5000/100: time %.2f, allocation %.2f%n", large[0] / small[0], large[1] / small[1]);
     }
 
+    /** What ControlExceptions add: 5,000 namespaces with no exception, then with 200 (each waiving NET-001 in 10 namespaces). */
+    @Test
+    void exceptionsCostRelativeToEvaluation() throws Exception {
+        ControlPolicy policy = new io.fabric8.kubernetes.client.utils.KubernetesSerialization()
+                .unmarshal(java.nio.file.Files.readString(Path.of("examples/policies/soc2-baseline.yaml")), ControlPolicy.class);
+        Engine engine = new Engine(StandardControls.catalog(), null);
+        List<HasMetadata> plain = cluster(5_000);
+        List<HasMetadata> waived = new ArrayList<>(plain);
+        for (int e = 0; e < 200; e++) {
+            ControlException exception = new ControlException();
+            exception.getMetadata().setName("waiver-" + e);
+            ControlExceptionSpec spec = new ControlExceptionSpec();
+            spec.setPolicy(policy.getMetadata().getName());
+            spec.setControls(List.of("NET-001"));
+            List<String> namespaces = new ArrayList<>();
+            for (int n = 0; n < 10; n++) {
+                namespaces.add("team-" + (e * 10 + n));
+            }
+            spec.setNamespaces(namespaces);
+            spec.setJustification("Synthetic waiver for the benchmark.");
+            spec.setApprovedBy("bench");
+            spec.setExpiresAt("2027-01-31T00:00:00Z");
+            exception.setSpec(spec);
+            waived.add(exception);
+        }
+        double[] without = measure(engine, policy, plain, 5_000);
+        double[] with = measure(engine, policy, waived, 5_000);
+        System.out.printf("[EngineBenchmark] 5000 namespaces, 0 / 200 exceptions: %.1f / %.1f us/namespace; ratio time %.2f, allocation %.2f%n",
+                without[0] / 1000, with[0] / 1000, with[0] / without[0], with[1] / without[1]);
+    }
+
     private static double[] measure(Engine engine, ControlPolicy policy, int namespaces) {
-        InMemorySnapshot snapshot = InMemorySnapshot.of(Instant.parse("2026-11-23T12:00:00Z"), cluster(namespaces));
+        return measure(engine, policy, cluster(namespaces), namespaces);
+    }
+
+    private static double[] measure(Engine engine, ControlPolicy policy, List<HasMetadata> objects, int namespaces) {
+        InMemorySnapshot snapshot = InMemorySnapshot.of(Instant.parse("2026-11-23T12:00:00Z"), objects);
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         PolicyEvaluation evaluation = null;
         for (int i = 0; i < ROUNDS; i++) { // warm-up

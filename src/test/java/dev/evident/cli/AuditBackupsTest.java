@@ -25,6 +25,17 @@ class AuditBackupsTest {
     }
 
     @Test
+    void aWaiverExceptsTheNamespaceUntilItExpires() {
+        Cli active = Cli.run("audit", "--policy", "examples/velero/policy.yaml", "--policy", "examples/velero/legacy-waiver.yaml",
+                "--resources", "examples/velero/cluster", "--now", NOW);
+        assertThat(active.out()).containsPattern("BAK-001 +excepted +legacy .*NoSchedule")
+                .contains("legacy-backup-waiver (policy soc2-backups): Active until 2027-01-31T00:00:00Z");
+        Cli expired = Cli.run("audit", "--policy", "examples/velero/policy.yaml", "--policy", "examples/velero/legacy-waiver.yaml",
+                "--resources", "examples/velero/cluster", "--now", "2027-01-31T00:00:00Z");
+        assertThat(expired.out()).containsPattern("BAK-001 +fail +legacy .*NoSchedule").contains("Expired at 2027-01-31T00:00:00Z");
+    }
+
+    @Test
     void freshnessDependsOnNowAndOnNothingElse() {
         Cli later = Cli.run("audit", "--policy", "examples/velero/policy.yaml", "--resources", "examples/velero/cluster",
                 "--now", "2026-11-25T04:09:47Z", "--output", "json");

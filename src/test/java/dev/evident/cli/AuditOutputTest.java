@@ -28,7 +28,7 @@ class AuditOutputTest {
         assertEquals(1, run.exitCode(), run::toString);
         assertEquals("", run.err());
         JsonNode json = new ObjectMapper().readTree(run.out());
-        assertEquals(Set.of("summary", "policies", "findings"), fieldNames(json));
+        assertEquals(Set.of("summary", "policies", "exceptions", "findings"), fieldNames(json));
 
         JsonNode summary = json.get("summary");
         assertEquals(Set.of("pass", "fail", "excepted", "notApplicable", "error", "notEvaluated"), fieldNames(summary));

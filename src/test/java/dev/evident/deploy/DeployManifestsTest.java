@@ -85,6 +85,11 @@ class DeployManifestsTest {
             assertThat(grants(role.getRules(), "evident.dev", sub, "patch")).as(sub).isTrue();
         }
         assertThat(grants(role.getRules(), "evident.dev", "controlpolicies/finalizers", "update")).isTrue();
+        for (String verb : List.of("list", "watch")) {
+            assertThat(grants(role.getRules(), "evident.dev", "controlexceptions", verb)).as("controlexceptions " + verb).isTrue();
+        }
+        assertThat(grants(role.getRules(), "evident.dev", "controlexceptions/status", "patch")).isTrue();
+        assertThat(grants(role.getRules(), "evident.dev", "controlexceptions/finalizers", "update")).isTrue();
     }
 
     @Test

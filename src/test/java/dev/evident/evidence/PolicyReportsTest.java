@@ -54,6 +54,32 @@ class PolicyReportsTest {
     }
 
     @Test
+    void anExceptedFindingIsASkipNamingItsException() {
+        ControlPolicy policy = policy();
+        List<HasMetadata> objects = cluster(2, "restricted");
+        objects.add(Serialization.unmarshal("""
+                apiVersion: evident.dev/v1alpha1
+                kind: ControlException
+                metadata: {name: ns-1-waiver}
+                spec:
+                  policy: baseline
+                  controls: [PSS-001]
+                  namespaces: [ns-1]
+                  justification: "Legacy namespace, decommissioned next quarter."
+                  approvedBy: security-lead@example.com
+                  expiresAt: "2025-04-01T00:00:00Z"
+                """, dev.evident.api.v1alpha1.ControlException.class));
+        List<GenericKubernetesResource> reports = PolicyReports.build(PolicyReports.Api.OPENREPORTS, policy, evaluate(policy, objects), Map.of(), 500);
+        GenericKubernetesResource ns1 = reports.stream().filter(r -> "ns-1".equals(r.getMetadata().getNamespace())).findFirst().orElseThrow();
+        assertThat(ns1.getAdditionalProperties().get("summary")).isEqualTo(Map.of("pass", 0, "fail", 0, "warn", 0, "error", 0, "skip", 1));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> result = ((List<Map<String, Object>>) ns1.getAdditionalProperties().get("results")).get(0);
+        assertThat(result).containsEntry("result", "skip");
+        assertThat((String) result.get("message")).contains("ControlException ns-1-waiver");
+        assertThat(result.get("properties")).isEqualTo(Map.of("criteria", "CC6.8", "reason", "LabelMissing", "evidentResult", "excepted"));
+    }
+
+    @Test
     void oneReportPerNamespaceAndOneForTheClusterWithCriteriaInProperties() {
         ControlPolicy policy = policy();
         PolicyEvaluation evaluation = evaluate(policy, cluster(3, "restricted"));

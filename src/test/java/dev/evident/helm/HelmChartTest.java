@@ -42,9 +42,10 @@ class HelmChartTest {
     /** Write verbs: what auditOnly must not grant on anything users own. */
     static final Set<String> WRITE_VERBS = Set.of("create", "update", "patch", "delete", "deletecollection", "bind", "escalate", "impersonate", "*");
     /** What the operator writes that is its own, not a user's: its policies' status and finalizers, and Events. */
-    /** Evident's own objects and output: its policies' status, Events, and the policy reports it publishes. */
+    /** Evident's own objects and output: its policies' and exceptions' status, Events, and the policy reports it publishes. */
     static final Set<String> OPERATOR_OWNED = Set.of("evident.dev/controlpolicies", "evident.dev/controlpolicies/status",
-            "evident.dev/controlpolicies/finalizers", "/events",
+            "evident.dev/controlpolicies/finalizers", "evident.dev/controlexceptions", "evident.dev/controlexceptions/status",
+            "evident.dev/controlexceptions/finalizers", "/events",
             "openreports.io/reports", "openreports.io/clusterreports", "wgpolicyk8s.io/policyreports", "wgpolicyk8s.io/clusterpolicyreports");
 
     @TempDir

@@ -50,7 +50,7 @@ class BackupScheduleIT {
         RealApiServer.deleteRecursively(dir);
         server = RealApiServer.start(dir);
         admin = server.adminClient();
-        for (HasMetadata o : admin.load(Files.newInputStream(Path.of("crds", "controlpolicies.evident.dev-v1.yml"))).items()) {
+        for (HasMetadata o : RealApiServer.evidentCrds(admin)) {
             admin.resource(o).create();
         }
         Path kubeconfig = OperatorProcess.installAndLogIn(server, admin);

@@ -46,7 +46,7 @@ class MemoryAtScaleIT {
         Path dir = Path.of("target", "scale-apiserver").toAbsolutePath();
         RealApiServer.deleteRecursively(dir);
         try (RealApiServer server = RealApiServer.start(dir); KubernetesClient admin = server.adminClient()) {
-            for (HasMetadata o : admin.load(Files.newInputStream(Path.of("crds", "controlpolicies.evident.dev-v1.yml"))).items()) {
+            for (HasMetadata o : RealApiServer.evidentCrds(admin)) {
                 admin.resource(o).create();
             }
             Path kubeconfig = OperatorProcess.installAndLogIn(server, admin);

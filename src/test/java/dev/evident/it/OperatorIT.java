@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.evident.api.v1alpha1.ControlException;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.controls.network.NetworkDefaultDeny;
 import dev.evident.controls.network.PodSecurityLevel;
@@ -26,6 +27,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -324,6 +327,49 @@ class OperatorIT {
         offline.sort(null);
         assertThat(live).isEqualTo(offline).anyMatch(l -> l.startsWith("wrong-type TlsSecretWrongType"));
         admin.resources(ControlPolicy.class).withName("it-tls").delete();
+    }
+
+    @Test
+    @Order(6)
+    void aControlExceptionBecomesActiveWithItsStatusWrittenByTheOperator() {
+        String exception = """
+                apiVersion: evident.dev/v1alpha1
+                kind: ControlException
+                metadata: {name: it-waiver}
+                spec:
+                  policy: it-cex
+                  controls: [NET-001]
+                  namespaces: [it-cex]
+                  justification: "Rebuilt from source on every deploy; holds no state."
+                  approvedBy: security-lead@example.com
+                  ticket: SEC-1234
+                  expiresAt: "%s"
+                """.formatted(Instant.now().plus(Duration.ofDays(30)).truncatedTo(ChronoUnit.SECONDS));
+        assertThatThrownBy(() -> create(exception.replace("  approvedBy: security-lead@example.com\n", "")))
+                .hasMessageContaining("approvedBy");
+        admin.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName("it-cex").addToLabels("test", "it-cex").endMetadata().build())
+                .create();
+        create("""
+                apiVersion: evident.dev/v1alpha1
+                kind: ControlPolicy
+                metadata: {name: it-cex}
+                spec:
+                  namespaceSelector: {matchLabels: {test: it-cex}}
+                  controls:
+                    - {id: NET-001, type: NetworkDefaultDeny, networkDefaultDeny: {}}
+                """);
+        create(exception);
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            ControlException stored = admin.resources(ControlException.class).withName("it-waiver").get();
+            assertThat(stored.getStatus().getState()).isEqualTo("Active");
+            assertThat(stored.getStatus().getCoveredCount()).isEqualTo(1);
+            assertThat(stored.getStatus().getConditions()).singleElement().satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+            assertThat(admin.resources(ControlPolicy.class).withName("it-cex").get().getStatus().getControls().get(0).getExcepted()).isEqualTo(1);
+        });
+        admin.resources(ControlException.class).withName("it-waiver").delete();
+        admin.resources(ControlPolicy.class).withName("it-cex").delete();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(admin.resources(ControlException.class).withName("it-waiver").get()).isNull());
     }
 
     @Test

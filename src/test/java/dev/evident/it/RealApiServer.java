@@ -95,6 +95,17 @@ final class RealApiServer implements AutoCloseable {
                 .until(() -> admin.resource(probe).get() == null);
     }
 
+    /** Every CRD of crds/ (policies and exceptions): the operator is not ready without an informer on each. */
+    static List<io.fabric8.kubernetes.api.model.HasMetadata> evidentCrds(KubernetesClient admin) throws IOException {
+        List<io.fabric8.kubernetes.api.model.HasMetadata> crds = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.list(Path.of("crds"))) {
+            for (Path f : files.sorted().toList()) {
+                crds.addAll(admin.load(Files.newInputStream(f)).items());
+            }
+        }
+        return crds;
+    }
+
     static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir)) return;
         try (java.util.stream.Stream<Path> walk = Files.walk(dir)) {

@@ -56,6 +56,14 @@ class DriftTrackerTest {
     }
 
     @Test
+    void aWaiverLapsingIsNeitherDriftNorANewViolation() {
+        tracker.update("p", "h1", List.of(finding("legacy", Result.EXCEPTED)), T0);
+        var changes = tracker.update("p", "h1", List.of(finding("legacy", Result.FAIL)), T0);
+        assertThat(changes.drifted()).isEmpty();
+        assertThat(changes.newViolations()).as("a known violation, waived until now (ExceptionExpired says so)").isEmpty();
+    }
+
+    @Test
     void aFailAfterARemediationIsDriftEvenUnseenInBetween() {
         tracker.update("p", "h1", List.of(finding("a", Result.FAIL)), T0);
         tracker.remediated("p", finding("a", Result.FAIL), Result.PASS, T0);

@@ -141,6 +141,29 @@ class IncrementalEvaluationTest {
     }
 
     @Test
+    void evaluationsAreFullWhileControlExceptionsExist() throws Exception {
+        ControlPolicy policy = baseline();
+        random = new Random(5);
+        cluster();
+        String name = policy.getMetadata().getName();
+        IncrementalEvaluation incremental = new IncrementalEvaluation(engine, Clock.fixed(START, ZoneOffset.UTC), RESYNC);
+        incremental.evaluate(policy, InMemorySnapshot.of(now, objects.values()));
+        HasMetadata exception = new KubernetesSerialization().unmarshal(
+                Files.readString(Path.of("examples/exceptions/managed-control-plane.yaml")), dev.evident.api.v1alpha1.ControlException.class);
+        List<HasMetadata> withException = new ArrayList<>(objects.values());
+        withException.add(exception);
+        assertThat(incremental.evaluate(policy, InMemorySnapshot.of(now, withException)))
+                .isEqualTo(engine.evaluate(policy, InMemorySnapshot.of(now, withException)));
+        assertThat(incremental.lastWasFull(name)).isTrue();
+        // Deleted: the evaluation that still carried its effect is not reused.
+        assertThat(incremental.evaluate(policy, InMemorySnapshot.of(now, objects.values())))
+                .isEqualTo(engine.evaluate(policy, InMemorySnapshot.of(now, objects.values())));
+        assertThat(incremental.lastWasFull(name)).isTrue();
+        incremental.evaluate(policy, InMemorySnapshot.of(now, objects.values()));
+        assertThat(incremental.lastWasFull(name)).isFalse();
+    }
+
+    @Test
     void ownWritesAreRejudgedUntilTheirOverlayExpires() throws Exception {
         ControlPolicy policy = baseline();
         random = new Random(3);

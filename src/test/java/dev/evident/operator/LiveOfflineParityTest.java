@@ -49,6 +49,8 @@ class LiveOfflineParityTest {
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     private static final List<Path> CLUSTERS = List.of(Path.of("examples", "cluster"), Path.of("src", "test", "resources", "parity"));
     private static final List<Path> POLICIES = List.of(Path.of("examples", "policies", "soc2-baseline.yaml"), Path.of("examples", "enforce", "soc2-enforce.yaml"));
+    /** The example ControlExceptions (of soc2-baseline): live from the API server, offline from --policy. */
+    private static final Path EXCEPTIONS = Path.of("examples", "exceptions");
 
     @Inject
     KubernetesClient client;
@@ -76,9 +78,17 @@ class LiveOfflineParityTest {
                 definitions.add(client.resource(created).updateStatus());
             }
         }
+        List<HasMetadata> exceptions = new ArrayList<>();
+        for (Path file : yamlFiles(EXCEPTIONS)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                exceptions.addAll(client.load(in).items());
+            }
+        }
+        exceptions.forEach(o -> client.resource(o).createOr(existing -> existing.update()));
         try {
             compare(objects);
         } finally {
+            exceptions.forEach(o -> client.resource(o).delete());
             // other tests share the mock API server: the kinds go away again
             definitions.forEach(d -> client.resource(d).delete());
         }
@@ -94,6 +104,10 @@ class LiveOfflineParityTest {
         for (Path policyFile : POLICIES) {
             ControlPolicy policy = Serialization.unmarshal(Files.readString(policyFile), ControlPolicy.class);
             Set<String> offline = offline(policyFile);
+            if (policy.getMetadata().getName().equals("soc2-baseline")) {
+                assertThat(offline).as("the example exceptions apply").anyMatch(l -> l.contains("system:public-info-viewer | excepted"))
+                        .anyMatch(l -> l.contains("kube-apiserver | excepted"));
+            }
             assertThat(offline).as("offline findings of " + policyFile).hasSizeGreaterThan(20)
                     .anyMatch(l -> l.contains("wrong-type") && l.contains("TlsSecretWrongType"))
                     .anyMatch(l -> l.contains("missing") && l.contains("TlsSecretMissing"));
@@ -180,8 +194,12 @@ class LiveOfflineParityTest {
             var cli = EvidentCommand.commandLine(new ByteArrayInputStream(new byte[0]), Clock.fixed(NOW, ZoneOffset.UTC));
             cli.setOut(new PrintWriter(out));
             cli.setErr(new PrintWriter(new StringWriter()));
-            int exit = cli.execute("audit", "--policy", policyFile.toString(), "--resources", cluster.toString(), "--output", "json",
-                    "--now", NOW.toString());
+            List<String> args = new ArrayList<>(List.of("audit", "--policy", policyFile.toString(), "--resources", cluster.toString(),
+                    "--output", "json", "--now", NOW.toString()));
+            if (policyFile.endsWith("soc2-baseline.yaml")) {
+                args.addAll(List.of("--policy", EXCEPTIONS.toString()));
+            }
+            int exit = cli.execute(args.toArray(String[]::new));
             assertThat(exit).as(out.toString()).isIn(0, 1);
             JsonNode json = new ObjectMapper().readTree(out.toString());
             json.get("findings").forEach(f -> lines.add(String.join(" | ", f.get("control").asText(), f.get("kind").asText(),

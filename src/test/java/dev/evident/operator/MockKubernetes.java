@@ -1,5 +1,6 @@
 package dev.evident.operator;
 
+import dev.evident.api.v1alpha1.ControlException;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.testing.FaultInjectingDispatcher;
 import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
@@ -25,9 +26,10 @@ public class MockKubernetes implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        var crd = CustomResourceDefinitionContext.fromCustomResourceType(ControlPolicy.class);
+        var crds = List.of(CustomResourceDefinitionContext.fromCustomResourceType(ControlPolicy.class),
+                CustomResourceDefinitionContext.fromCustomResourceType(ControlException.class));
         server = new KubernetesMockServer(new io.fabric8.mockwebserver.Context(), new MockWebServer(), new HashMap<>(),
-                new FaultInjectingDispatcher(List.of(crd)), false);
+                new FaultInjectingDispatcher(crds), false);
         server.init();
         // quarkus.kubernetes-client.* are fixed at build time, so a restarted test application (another
         // test profile) could not be pointed at a new server through them; Fabric8's own system

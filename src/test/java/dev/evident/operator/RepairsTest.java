@@ -145,6 +145,22 @@ class RepairsTest {
     }
 
     @Test
+    void anExceptedFinding_isNeverRemediated_untilTheExceptionExpires() {
+        applyAnswer = desired -> withVersion(desired, "1");
+        dev.evident.api.v1alpha1.ControlException waiver = ControlExceptionReconcilerTest.exception("web-waiver", "net", List.of("NET-001"),
+                List.of("web"), clock.instant().plus(Duration.ofDays(1)).toString());
+        cluster.add(waiver);
+        PolicyEvaluation excepted = evaluate();
+        assertThat(excepted.findings()).singleElement().extracting(f -> f.result()).isEqualTo(dev.evident.engine.Result.EXCEPTED);
+        assertThat(repairs.remediate(policy, excepted, clock.instant())).isEqualTo(RemediationOutcome.NONE);
+        assertThat(writes).isEmpty();
+
+        clock.advance(Duration.ofDays(1));
+        repairs.remediate(policy, evaluate(), clock.instant());
+        assertThat(writes).containsExactly("apply create NetworkPolicy web/evident-default-deny denying [Ingress]");
+    }
+
+    @Test
     void applyLeavingAnotherManagersField_isReplacedAndThenVerified() {
         applyAnswer = RepairsTest::allowAll;
         replaceAnswer = desired -> withVersion(desired, "3");

@@ -54,7 +54,8 @@ public final class ApiServer {
 
     /**
      * One finding per API server pod, or one notApplicable finding when none is visible (a managed control plane:
-     * the provider's attestation of {@code what} belongs in a ControlException).
+     * the provider's attestation of {@code what} belongs in a ControlException, as in
+     * examples/exceptions/managed-control-plane.yaml).
      */
     public static List<Finding> judgeEachPod(ControlContext ctx, String what, BiFunction<ControlContext, Pod, Finding> judge) {
         List<Finding> findings = pods(ctx.snapshot()).stream().map(p -> judge.apply(ctx, p)).toList();
@@ -63,8 +64,9 @@ public final class ApiServer {
 
     private static Finding notVisible(ControlContext ctx, String what) {
         return ctx.notApplicable(new ObjectRef("Cluster", null, Labels.COMPONENT_APISERVER), "ApiServerNotVisible",
-                "no kube-apiserver pod in " + NAMESPACE + " (a managed control plane?): cover this control with a ControlException "
-                        + "that cites the provider's attestation of " + what);
+                "no kube-apiserver pod in " + NAMESPACE + " (a managed control plane?): record the provider's attestation of " + what
+                        + " in a ControlException (evident.dev/v1alpha1) with objectSelector kind Cluster, names [kube-apiserver]; "
+                        + "see examples/exceptions/managed-control-plane.yaml");
     }
 
     /**

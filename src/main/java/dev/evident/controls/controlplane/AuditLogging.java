@@ -25,7 +25,7 @@ import java.util.Optional;
  * target, a level None one is named in the message as an exception.
  *
  * <p>One finding per API server pod; notApplicable where no pod is visible (managed control planes: cover it
- * with a ControlException citing the provider's attestation). Never remediated.
+ * with a ControlException citing the provider's attestation: examples/exceptions/managed-control-plane.yaml). Never remediated.
  */
 public final class AuditLogging implements Control {
     public static final String TYPE = "AuditLogging";

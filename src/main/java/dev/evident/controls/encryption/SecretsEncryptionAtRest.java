@@ -26,7 +26,8 @@ import java.util.Set;
  *
  * <p>{@value ApiServer#NAMESPACE} is read straight from the snapshot, whatever namespaces the policy selects
  * (policies exclude it by default). Managed control planes (EKS, GKE, AKS...) show no such pod: then the
- * control gives one notApplicable finding, and the provider's attestation belongs in a ControlException.
+ * control gives one notApplicable finding, and the provider's attestation belongs in a ControlException
+ * (examples/exceptions/managed-control-plane.yaml).
  * Never remediated: the flag is set on the control plane, not through the API.
  */
 public final class SecretsEncryptionAtRest implements Control {
