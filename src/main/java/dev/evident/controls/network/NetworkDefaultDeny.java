@@ -1,8 +1,8 @@
 package dev.evident.controls.network;
 
 import dev.evident.api.v1alpha1.ControlSpec;
-import dev.evident.api.v1alpha1.NetworkDefaultDenySpec.PolicyType;
 import dev.evident.api.v1alpha1.NetworkDefaultDenySpec;
+import dev.evident.api.v1alpha1.NetworkDefaultDenySpec.PolicyType;
 import dev.evident.engine.Affected;
 import dev.evident.engine.Control;
 import dev.evident.engine.ControlContext;
