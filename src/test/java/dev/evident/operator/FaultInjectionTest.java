@@ -218,8 +218,8 @@ class FaultInjectionTest {
     private String http(String method, String target) throws Exception {
         String url = target.startsWith("http") ? target
                 : operatorClient.getConfiguration().getMasterUrl().replaceAll("/$", "") + target;
-        HttpClient http = HttpClient.newHttpClient();
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(java.time.Duration.ofSeconds(10)).build();
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(java.time.Duration.ofSeconds(30)).method(method, HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.body();
     }
