@@ -45,7 +45,7 @@ class PolicyReportsIT {
         for (String crd : List.of("reports.openreports.io", "clusterreports.openreports.io", "policyreports.wgpolicyk8s.io",
                 "clusterpolicyreports.wgpolicyk8s.io")) {
             client.apiextensions().v1().customResourceDefinitions().withName(crd).waitUntilCondition(
-                    c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+                    c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
                             .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
         }
         for (int i = 0; i < 3; i++) {

@@ -144,7 +144,7 @@ class CiliumAndGatewayIT {
     private static void establish(CustomResourceDefinition crd) {
         admin.resource(crd).create();
         admin.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).waitUntilCondition(
-                c -> c != null && c.getStatus() != null && c.getStatus().getConditions().stream()
+                c -> c != null && c.getStatus() != null && c.getStatus().getConditions() != null && c.getStatus().getConditions().stream()
                         .anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus())), 60, TimeUnit.SECONDS);
     }
 
