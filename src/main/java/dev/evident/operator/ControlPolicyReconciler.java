@@ -152,6 +152,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                 .withSecondaryToPrimaryMapper(new ExceptionPolicyMapper())
                 .withWatchAllNamespaces()
                 .withItemStore(store)
+                .withInformerListLimit(OptionalKinds.LIST_PAGE_SIZE)
                 .build(), context);
     }
 
@@ -176,7 +177,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
                     .toList()));
         }
         SlimItemStore<R> store = new SlimItemStore<>(read.slim());
-        config.withItemStore(store);
+        config.withItemStore(store).withInformerListLimit(OptionalKinds.LIST_PAGE_SIZE);
         stores.put(kind, store);
         return new InformerEventSource<>(config.build(), context);
     }
