@@ -302,8 +302,8 @@ public final class BackupSchedule implements Control {
 
         List<T> covering(String namespace) {
             List<T> result = new ArrayList<>(named.getOrDefault(namespace, List.of()));
-            everywhere.stream().filter(i -> scope.apply(i).covers(namespace)).forEach(result::add);
-            result.removeIf(i -> !scope.apply(i).covers(namespace));
+            result.addAll(everywhere);
+            result.removeIf(i -> !scope.apply(i).covers(namespace)); // excludedNamespaces
             return result;
         }
     }
