@@ -35,6 +35,14 @@ public record Finding(
         return new Finding(policy, control, type, criteria, object, result, reason, message, remediation, instant);
     }
 
+    /** {@link #key()} as a value: for maps kept per finding, cheaper than the string and sharing the finding's own strings. */
+    public record Id(String control, ObjectRef object) {
+    }
+
+    public Id id() {
+        return new Id(control, object);
+    }
+
     /** Identity of the finding across evaluations: what it is about, not what it says. */
     public String key() {
         return control + "|" + object.kind() + "|" + object.namespace() + "|" + object.name();

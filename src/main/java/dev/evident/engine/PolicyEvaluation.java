@@ -28,6 +28,11 @@ public record PolicyEvaluation(String policy, String specHash, List<String> prob
         return controls.stream().flatMap(c -> c.findings().stream()).toList();
     }
 
+    /** The failing findings, in the order of {@link #findings()}. */
+    public List<Finding> failures() {
+        return controls.stream().flatMap(c -> c.failures().stream()).toList();
+    }
+
     public long count(Result result) {
         return controls.stream().mapToLong(c -> c.count(result)).sum();
     }
@@ -52,7 +57,7 @@ public record PolicyEvaluation(String policy, String specHash, List<String> prob
      * an Active exception expires (even one that covers nothing: its own state changes then).
      */
     public Optional<Instant> changesAt() {
-        return Stream.concat(findings().stream().map(Finding::changesAt),
+        return Stream.concat(controls.stream().map(c -> c.tally().changesAt()),
                         exceptions.stream().filter(e -> e.state() == ExceptionState.Active).map(ExceptionOutcome::expiresAt))
                 .filter(Objects::nonNull).min(Instant::compareTo);
     }

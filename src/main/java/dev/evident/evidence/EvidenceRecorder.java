@@ -3,6 +3,7 @@ package dev.evident.evidence;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evident.api.v1alpha1.ControlPolicy;
+import dev.evident.engine.EvaluationDiff;
 import dev.evident.engine.Finding;
 import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Remediation;
@@ -21,7 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Executors;
@@ -54,7 +57,11 @@ public class EvidenceRecorder {
     private final EvidenceLog.Settings settings;
     private final String signingSecret;
     private final String signingKey;
+    private static final int FLUSH_EVERY = 1000;
     private final Set<String> policies = new TreeSet<>();
+    /** Per policy, the evaluation whose findings were recorded last: a diff following it needs no full comparison. */
+    private final Map<String, PolicyEvaluation> lastRecorded = new HashMap<>();
+    private int unflushed;
     private EvidenceLog log;
     private RecordedState state;
     private ScheduledExecutorService timer;
@@ -164,11 +171,24 @@ public class EvidenceRecorder {
      * changed result (and per finding no longer produced), and a run summary.
      */
     public synchronized void evaluated(ControlPolicy policy, PolicyEvaluation evaluation, Instant evaluatedAt) {
+        evaluated(policy, evaluation, EvaluationDiff.full(), evaluatedAt);
+    }
+
+    /** The same, comparing only what the diff replaced when the evaluation before it is the one recorded last. */
+    public synchronized void evaluated(ControlPolicy policy, PolicyEvaluation evaluation, EvaluationDiff diff, Instant evaluatedAt) {
         if (log() == null) {
             return;
         }
         policyVersion(policy, evaluation);
-        findingsChanged(evaluation);
+        if (evaluation.valid()) {
+            policies.add(evaluation.policy());
+            if (diff.follows(lastRecorded.get(evaluation.policy()))) {
+                state.findingChanges(evaluation.policy(), diff, change -> record(RecordTypes.FINDING, change));
+            } else {
+                state.findingChanges(evaluation, change -> record(RecordTypes.FINDING, change));
+            }
+        }
+        lastRecorded.put(evaluation.policy(), evaluation);
         run(evaluation, evaluatedAt);
         log.checkpointIfDue();
         log.flush();
@@ -179,14 +199,6 @@ public class EvidenceRecorder {
         if (log() != null && state.specChanged(evaluation)) {
             policies.add(evaluation.policy());
             record(RecordTypes.POLICY, EvidenceData.policy(policy, evaluation, SOURCE));
-        }
-    }
-
-    /** Finding records for every result that differs from the last recorded one. */
-    public synchronized void findingsChanged(PolicyEvaluation evaluation) {
-        if (log() != null && evaluation.valid()) {
-            policies.add(evaluation.policy());
-            state.findingChanges(evaluation).forEach(change -> record(RecordTypes.FINDING, change));
         }
     }
 
@@ -220,6 +232,7 @@ public class EvidenceRecorder {
         }
         record(RecordTypes.POLICY, EvidenceData.policyDeleted(name, EvidenceData.changedBy(policy).orElse(null)));
         policies.remove(name);
+        lastRecorded.remove(name);
         log.flush();
     }
 
@@ -243,6 +256,11 @@ public class EvidenceRecorder {
 
     private void record(String type, ObjectNode data) {
         state.apply(log.appendQueued(type, data));
+        // A first evaluation of a large cluster records a finding per object: written as it goes, not held.
+        if (++unflushed >= FLUSH_EVERY) {
+            unflushed = 0;
+            log.flush();
+        }
     }
 
     /** False while records are queued because the disk refused them (full, read-only, I/O error). */

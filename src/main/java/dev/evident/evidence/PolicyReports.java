@@ -1,6 +1,7 @@
 package dev.evident.evidence;
 
 import dev.evident.api.v1alpha1.ControlPolicy;
+import dev.evident.engine.ControlEvaluation;
 import dev.evident.engine.Finding;
 import dev.evident.engine.Labels;
 import dev.evident.engine.PolicyEvaluation;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * Builds PolicyReport-shaped objects from an evaluation (pure): one report per policy and namespace, named
@@ -64,24 +66,64 @@ public final class PolicyReports {
      */
     public static List<GenericKubernetesResource> build(Api api, ControlPolicy policy, PolicyEvaluation evaluation,
             Map<String, Instant> since, int maxResults) {
-        Map<String, List<Finding>> byNamespace = new TreeMap<>();
-        for (Finding f : evaluation.findings()) {
-            byNamespace.computeIfAbsent(f.object().namespace() == null ? "" : f.object().namespace(), k -> new ArrayList<>()).add(f);
-        }
         List<GenericKubernetesResource> reports = new ArrayList<>();
-        for (Map.Entry<String, List<Finding>> e : byNamespace.entrySet()) {
-            reports.add(report(api, policy, e.getKey().isEmpty() ? null : e.getKey(), e.getValue(), since, maxResults));
-        }
+        byNamespace(evaluation).forEach((namespace, findings) -> reports.add(report(api, policy, namespace.isEmpty() ? null : namespace, findings,
+                f -> since.getOrDefault(f.key(), Instant.EPOCH), maxResults)));
         return reports;
+    }
+
+    /** An evaluation's findings by the namespace of their report ("" for the cluster's), in namespace order. */
+    static Map<String, List<Finding>> byNamespace(PolicyEvaluation evaluation) {
+        Map<String, List<Finding>> byNamespace = new TreeMap<>();
+        for (ControlEvaluation control : evaluation.controls()) {
+            for (Finding f : control.findings()) {
+                byNamespace.computeIfAbsent(reportNamespace(f), k -> new ArrayList<>()).add(f);
+            }
+        }
+        return byNamespace;
+    }
+
+    /** The namespace of the report a finding goes in: "" for the cluster's. */
+    static String reportNamespace(Finding f) {
+        return f.object().namespace() == null ? "" : f.object().namespace();
+    }
+
+    /**
+     * The findings of one report ("" for the cluster's), found by binary search in each control's findings (sorted by
+     * namespace, as the engine orders them) instead of a pass over all.
+     */
+    static List<Finding> findingsOf(PolicyEvaluation evaluation, String namespace) {
+        String key = namespace.isEmpty() ? "null" : namespace;
+        List<Finding> found = new ArrayList<>();
+        for (ControlEvaluation control : evaluation.controls()) {
+            List<Finding> findings = control.findings();
+            int lo = 0;
+            int hi = findings.size();
+            while (lo < hi) {
+                int mid = (lo + hi) >>> 1;
+                if (String.valueOf(findings.get(mid).object().namespace()).compareTo(key) < 0) {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            for (int i = lo; i < findings.size() && key.equals(String.valueOf(findings.get(i).object().namespace())); i++) {
+                if (reportNamespace(findings.get(i)).equals(namespace)) {
+                    found.add(findings.get(i));
+                }
+            }
+        }
+        return found;
     }
 
     /** A report with no results, for a namespace (or the cluster, namespace null) that has no findings any more. */
     public static GenericKubernetesResource empty(Api api, ControlPolicy policy, String namespace) {
-        return report(api, policy, namespace, List.of(), Map.of(), 0);
+        return report(api, policy, namespace, List.of(), f -> Instant.EPOCH, 0);
     }
 
-    private static GenericKubernetesResource report(Api api, ControlPolicy policy, String namespace, List<Finding> findings,
-            Map<String, Instant> since, int maxResults) {
+    /** The report of one namespace (null: the cluster's); since gives when each finding's current result was first seen. */
+    static GenericKubernetesResource report(Api api, ControlPolicy policy, String namespace, List<Finding> findings,
+            Function<Finding, Instant> since, int maxResults) {
         GenericKubernetesResource report = new GenericKubernetesResource();
         report.setApiVersion(api.apiVersion);
         report.setKind(namespace == null ? api.clusterKind : api.namespacedKind);
@@ -112,7 +154,7 @@ public final class PolicyReports {
         props.put("summary", summary);
         List<Map<String, Object>> results = new ArrayList<>();
         for (Finding f : sorted.subList(0, sorted.size() - omitted)) {
-            results.add(result(policyName, f, since.getOrDefault(f.key(), Instant.EPOCH)));
+            results.add(result(policyName, f, since.apply(f)));
         }
         props.put("results", results);
         return report;

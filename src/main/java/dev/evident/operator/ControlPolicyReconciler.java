@@ -4,11 +4,11 @@ import dev.evident.api.v1alpha1.ControlException;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.api.v1alpha1.ControlPolicyStatus;
 import dev.evident.engine.Engine;
+import dev.evident.engine.EvaluationDiff;
 import dev.evident.engine.Finding;
 import dev.evident.engine.Labels;
 import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Read;
-import dev.evident.engine.Result;
 import dev.evident.engine.Snapshot;
 import dev.evident.evidence.EvidenceRecorder;
 import dev.evident.evidence.PolicyReportPublisher;
@@ -206,8 +206,10 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     public UpdateControl<ControlPolicy> reconcile(ControlPolicy policy, Context<ControlPolicy> context) {
         String name = policy.getMetadata().getName();
         Instant now = clock.instant();
-        PolicyEvaluation evaluation = incremental.evaluate(policy, snapshot(now));
-        evidence.evaluated(policy, evaluation, now);
+        IncrementalEvaluation.Reevaluation reevaluation = incremental.reevaluate(policy, snapshot(now));
+        PolicyEvaluation evaluation = reevaluation.evaluation();
+        EvaluationDiff diff = reevaluation.diff();
+        evidence.evaluated(policy, evaluation, diff, now);
         exceptions.record(name, evaluation.exceptions());
         ControlPolicyStatus status;
         RemediationOutcome outcome = RemediationOutcome.NONE;
@@ -218,13 +220,13 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             }
             drift.forget(name);
         } else {
-            recordChanges(policy, evaluation, now);
+            recordChanges(policy, evaluation, diff, now);
             outcome = auditOnly ? RemediationOutcome.NONE : repairs.remediate(policy, evaluation, now);
             status = statusFactory.evaluated(policy, evaluation, repairs.remediated(name), outcome,
                     evidence.writeHealthy() ? null : evidence.writeError());
         }
         metrics.recordEvaluation(evaluation, now, outcome.pending());
-        policyReports.publish(policy, evaluation);
+        policyReports.publish(policy, evaluation, diff);
 
         if (!status.equals(policy.getStatus())) {
             statusWriter.write(policy, status);
@@ -266,11 +268,11 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
      * complying) and new violations (an object non-compliant when first seen). The first evaluation of a
      * policy version is a baseline: one ViolationsFound Event, no drift.
      */
-    private void recordChanges(ControlPolicy policy, PolicyEvaluation evaluation, Instant now) {
+    private void recordChanges(ControlPolicy policy, PolicyEvaluation evaluation, EvaluationDiff diff, Instant now) {
         String name = policy.getMetadata().getName();
-        DriftTracker.Changes changes = drift.update(name, evaluation.specHash(), evaluation.findings(), now);
+        DriftTracker.Changes changes = drift.update(name, evaluation, diff, now);
         if (changes.firstEvaluation()) {
-            List<Finding> failing = evaluation.findings().stream().filter(f -> f.result() == Result.FAIL).toList();
+            List<Finding> failing = evaluation.failures();
             if (!failing.isEmpty()) {
                 events.warning(policy, "ViolationsFound", failing.size() + " violations on first evaluation of this policy version; first: "
                         + describe(failing.get(0)));

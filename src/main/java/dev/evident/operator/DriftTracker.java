@@ -1,14 +1,19 @@
 package dev.evident.operator;
 
+import dev.evident.engine.EvaluationDiff;
 import dev.evident.engine.Finding;
+import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Result;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -28,41 +33,97 @@ final class DriftTracker {
     record Changes(boolean firstEvaluation, List<Finding> drifted, List<Finding> newViolations) {
     }
 
-    /** @param failingSince per failing finding, when Evident first saw it fail (the detection time) */
-    private record Known(String specHash, Map<String, Result> results, Map<String, Instant> failingSince) {
+    /**
+     * @param seen         the evaluation these maps describe (a diff from it can be applied)
+     * @param failingSince per failing finding, when Evident first saw it fail (the detection time)
+     * @param remediated   findings repaired since that evaluation: the next one must re-judge them for its diff to do
+     */
+    private record Known(String specHash, PolicyEvaluation seen, Map<Finding.Id, Result> results, Map<Finding.Id, Instant> failingSince,
+                         Set<Finding.Id> remediated) {
     }
 
     private final Map<String, Known> byPolicy = new ConcurrentHashMap<>();
 
-    Changes update(String policy, String specHash, List<Finding> findings, Instant at) {
+    /**
+     * What changed from the evaluation seen before: from the diff alone when it follows that evaluation, else by
+     * comparing every finding.
+     */
+    Changes update(String policy, PolicyEvaluation evaluation, EvaluationDiff diff, Instant at) {
         Known before = byPolicy.get(policy);
-        Map<String, Result> now = new ConcurrentHashMap<>();
-        Map<String, Instant> since = new ConcurrentHashMap<>();
+        if (before != null && diff.follows(before.seen()) && Objects.equals(before.specHash(), evaluation.specHash())
+                && rejudges(diff, before.remediated())) {
+            return apply(policy, before, evaluation, diff, at);
+        }
+        List<Finding> findings = evaluation.findings();
+        Map<Finding.Id, Result> now = new ConcurrentHashMap<>(findings.size() * 4 / 3 + 16);
+        Map<Finding.Id, Instant> since = new ConcurrentHashMap<>();
         for (Finding f : findings) {
-            now.put(f.key(), f.result());
+            Finding.Id id = f.id();
+            now.put(id, f.result());
             if (f.result() == Result.FAIL) {
-                Instant seen = before == null ? null : before.failingSince().get(f.key());
-                since.put(f.key(), seen != null ? seen : at);
+                Instant seen = before == null ? null : before.failingSince().get(id);
+                since.put(id, seen != null ? seen : at);
             }
         }
-        byPolicy.put(policy, new Known(specHash, now, since));
-        boolean first = before == null || !Objects.equals(before.specHash(), specHash);
+        byPolicy.put(policy, new Known(evaluation.specHash(), evaluation, now, since, ConcurrentHashMap.newKeySet()));
+        boolean first = before == null || !Objects.equals(before.specHash(), evaluation.specHash());
         List<Finding> drifted = new ArrayList<>();
         List<Finding> newViolations = new ArrayList<>();
         if (!first) {
-            for (Finding f : findings) {
-                if (f.result() != Result.FAIL) {
-                    continue;
-                }
-                Result was = before.results().get(f.key());
-                if (was == Result.PASS) {
-                    drifted.add(f);
-                } else if (was != Result.FAIL && was != Result.EXCEPTED) {
-                    newViolations.add(f);
-                }
+            for (Finding f : evaluation.failures()) {
+                classify(f, before.results().get(f.id()), drifted, newViolations);
             }
         }
         return new Changes(first, drifted, newViolations);
+    }
+
+    /** The same as comparing everything, for the findings the diff replaced: the rest kept their results. */
+    private Changes apply(String policy, Known known, PolicyEvaluation evaluation, EvaluationDiff diff, Instant at) {
+        Map<Finding.Id, Result> wasResult = new HashMap<>();
+        Map<Finding.Id, Instant> wasSince = new HashMap<>();
+        for (Finding f : diff.removed()) {
+            Finding.Id id = f.id();
+            Result was = known.results().remove(id);
+            if (was != null) {
+                wasResult.put(id, was);
+            }
+            Instant since = known.failingSince().remove(id);
+            if (since != null) {
+                wasSince.put(id, since);
+            }
+        }
+        List<Finding> drifted = new ArrayList<>();
+        List<Finding> newViolations = new ArrayList<>();
+        for (Finding f : diff.added()) {
+            Finding.Id id = f.id();
+            known.results().put(id, f.result());
+            if (f.result() == Result.FAIL) {
+                Instant seen = wasSince.get(id);
+                known.failingSince().put(id, seen != null ? seen : at);
+                classify(f, wasResult.get(id), drifted, newViolations);
+            }
+        }
+        known.remediated().clear();
+        byPolicy.put(policy, new Known(known.specHash(), evaluation, known.results(), known.failingSince(), known.remediated()));
+        return new Changes(false, drifted, newViolations);
+    }
+
+    /** Whether the diff re-judged every finding repaired since (Evident's writes are re-judged: see IncrementalEvaluation). */
+    private static boolean rejudges(EvaluationDiff diff, Set<Finding.Id> remediated) {
+        if (remediated.isEmpty()) {
+            return true;
+        }
+        Set<Finding.Id> added = new HashSet<>();
+        diff.added().forEach(f -> added.add(f.id()));
+        return added.containsAll(remediated);
+    }
+
+    private static void classify(Finding failing, Result was, List<Finding> drifted, List<Finding> newViolations) {
+        if (was == Result.PASS) {
+            drifted.add(failing);
+        } else if (was != Result.FAIL && was != Result.EXCEPTED) {
+            newViolations.add(failing);
+        }
     }
 
     /**
@@ -76,11 +137,12 @@ final class DriftTracker {
         if (known == null) {
             return Optional.empty();
         }
-        known.results().put(finding.key(), now);
+        known.results().put(finding.id(), now);
+        known.remediated().add(finding.id());
         if (now == Result.FAIL) {
             return Optional.empty();
         }
-        Instant detected = known.failingSince().remove(finding.key());
+        Instant detected = known.failingSince().remove(finding.id());
         return detected == null ? Optional.empty() : Optional.of(Duration.between(detected, at));
     }
 

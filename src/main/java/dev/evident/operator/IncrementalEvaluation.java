@@ -6,9 +6,11 @@ import dev.evident.engine.Affected;
 import dev.evident.engine.Control;
 import dev.evident.engine.ControlEvaluation;
 import dev.evident.engine.Engine;
+import dev.evident.engine.EvaluationDiff;
 import dev.evident.engine.Finding;
 import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Read;
+import dev.evident.engine.Result;
 import dev.evident.engine.ResourceKind;
 import dev.evident.engine.Snapshot;
 import dev.evident.engine.SpecHash;
@@ -47,15 +49,14 @@ import java.util.stream.Collectors;
  */
 final class IncrementalEvaluation {
     /** What the last evaluation of a policy gave, and what it was based on. */
-    private record Last(PolicyEvaluation evaluation, String uid, Long generation, String specHash, Instant at, Instant fullAt,
-                        List<Instant> changesAt, boolean full) {
+    private record Last(PolicyEvaluation evaluation, String uid, Long generation, String specHash, Instant at, Instant fullAt, boolean full) {
+    }
+
+    /** An evaluation and how it differs from the policy's previous one (full when it was evaluated whole). */
+    record Reevaluation(PolicyEvaluation evaluation, EvaluationDiff diff) {
     }
 
     private record Written(HasMetadata object, Instant at) {
-    }
-
-    /** A control's findings after an update, and the earliest instant one of them changes by time alone. */
-    private record Updated(ControlEvaluation evaluation, Instant changesAt) {
     }
 
     private final Engine engine;
@@ -109,6 +110,10 @@ final class IncrementalEvaluation {
     }
 
     PolicyEvaluation evaluate(ControlPolicy policy, Snapshot snapshot) {
+        return reevaluate(policy, snapshot).evaluation();
+    }
+
+    Reevaluation reevaluate(ControlPolicy policy, Snapshot snapshot) {
         String name = policy.getMetadata().getName();
         Instant now = snapshot.now();
         List<HasMetadata> changes = dirty.take(name);
@@ -116,7 +121,7 @@ final class IncrementalEvaluation {
         // Older writes left the overlay before any policy's last full evaluation (at most one resync ago).
         written.removeIf(w -> w.at().plus(RecentWrites.MAX_AGE).plus(fullEvery).isBefore(now));
         if (changes == null || !incrementable(previous, policy, snapshot)) {
-            return full(policy, snapshot, now);
+            return new Reevaluation(full(policy, snapshot, now), EvaluationDiff.full());
         }
         List<HasMetadata> all = new ArrayList<>(changes);
         for (Written w : written) {
@@ -126,18 +131,18 @@ final class IncrementalEvaluation {
             }
         }
         List<ControlEvaluation> controls = new ArrayList<>();
-        List<Instant> changesAt = new ArrayList<>();
-        for (int i = 0; i < previous.evaluation().controls().size(); i++) {
-            Updated updated = update(policy, snapshot, previous.evaluation().controls().get(i), previous.changesAt().get(i), all);
+        List<Finding> removed = new ArrayList<>();
+        List<Finding> added = new ArrayList<>();
+        for (ControlEvaluation before : previous.evaluation().controls()) {
+            ControlEvaluation updated = update(policy, snapshot, before, all, removed, added);
             if (updated == null) {
-                return full(policy, snapshot, now);
+                return new Reevaluation(full(policy, snapshot, now), EvaluationDiff.full());
             }
-            controls.add(updated.evaluation());
-            changesAt.add(updated.changesAt());
+            controls.add(updated);
         }
         PolicyEvaluation evaluation = new PolicyEvaluation(previous.evaluation().policy(), previous.specHash(), List.of(), controls);
-        last.put(name, new Last(evaluation, previous.uid(), previous.generation(), previous.specHash(), now, previous.fullAt(), changesAt, false));
-        return evaluation;
+        last.put(name, new Last(evaluation, previous.uid(), previous.generation(), previous.specHash(), now, previous.fullAt(), false));
+        return new Reevaluation(evaluation, new EvaluationDiff(previous.evaluation(), removed, added));
     }
 
     /**
@@ -152,7 +157,7 @@ final class IncrementalEvaluation {
                 && Objects.equals(previous.uid(), policy.getMetadata().getUid())
                 && sameSpec(previous, policy)
                 && now.isBefore(previous.fullAt().plus(fullEvery))
-                && previous.changesAt().stream().filter(Objects::nonNull).noneMatch(at -> !at.isAfter(now));
+                && previous.evaluation().changesAt().map(at -> at.isAfter(now)).orElse(true);
     }
 
     /** The API server's generation counts spec changes; without one (a policy not from a server), compare the spec itself. */
@@ -163,18 +168,19 @@ final class IncrementalEvaluation {
 
     private PolicyEvaluation full(ControlPolicy policy, Snapshot snapshot, Instant now) {
         PolicyEvaluation evaluation = engine.evaluate(policy, snapshot);
-        List<Instant> changesAt = evaluation.controls().stream().map(c -> earliest(null, c.findings())).toList();
         last.put(policy.getMetadata().getName(), new Last(evaluation, policy.getMetadata().getUid(), policy.getMetadata().getGeneration(),
-                evaluation.specHash(), now, now, changesAt, true));
+                evaluation.specHash(), now, now, true));
         return evaluation;
     }
 
     /**
      * The control's findings after these changes: unchanged when none reaches it, re-judged in full when one may
-     * reach anything, else with the touched namespaces (and cluster-scoped objects) re-judged. Null when only a
-     * full evaluation of the policy can tell (the control failed).
+     * reach anything, else with the touched namespaces (and cluster-scoped objects) re-judged. The findings replaced
+     * go to removed and those replacing them to added. Null when only a full evaluation of the policy can tell (the
+     * control failed).
      */
-    private Updated update(ControlPolicy policy, Snapshot snapshot, ControlEvaluation before, Instant changesAt, List<HasMetadata> changes) {
+    private ControlEvaluation update(ControlPolicy policy, Snapshot snapshot, ControlEvaluation before, List<HasMetadata> changes,
+            List<Finding> removed, List<Finding> added) {
         Control control = engine.catalog().find(before.type()).orElse(null);
         if (control == null || failed(before.findings())) {
             return null;
@@ -198,31 +204,54 @@ final class IncrementalEvaluation {
             }
             if (affected.all()) {
                 List<Finding> findings = engine.evaluateControl(policy, before.id(), snapshot, null);
-                return failed(findings) ? null : new Updated(with(before, findings), earliest(null, findings));
+                if (failed(findings)) {
+                    return null;
+                }
+                removed.addAll(before.findings());
+                added.addAll(findings);
+                return new ControlEvaluation(before.id(), before.type(), before.mode(), before.criteria(), Collections.unmodifiableList(findings));
             }
             touched.add(String.valueOf(affected.namespace()));
         }
         if (touched.isEmpty()) {
-            return new Updated(before, changesAt);
+            return before;
         }
-        List<Finding> findings = new ArrayList<>(before.findings().size() + 8);
         List<Finding> old = before.findings();
+        List<Finding> oldFailures = before.failures();
+        List<Finding> findings = new ArrayList<>(old.size() + 8);
+        List<Finding> failures = new ArrayList<>(oldFailures.size() + 8);
+        List<Finding> out = new ArrayList<>();
+        List<Finding> in = new ArrayList<>();
         int from = 0;
-        Instant earliest = changesAt;
+        int fromFailures = 0;
         for (String key : touched) {
             int start = lowerBound(old, key, from, false);
             int end = lowerBound(old, key, start, true);
+            int failuresStart = lowerBound(oldFailures, key, fromFailures, false);
+            int failuresEnd = lowerBound(oldFailures, key, failuresStart, true);
             findings.addAll(old.subList(from, start));
+            failures.addAll(oldFailures.subList(fromFailures, failuresStart));
+            out.addAll(old.subList(start, end));
             List<Finding> fresh = reevaluate(policy, snapshot, before.id(), key);
             if (fresh == null) {
                 return null;
             }
             findings.addAll(fresh);
-            earliest = earliest(earliest, fresh);
+            in.addAll(fresh);
+            for (Finding f : fresh) {
+                if (f.result() == Result.FAIL) {
+                    failures.add(f);
+                }
+            }
             from = end;
+            fromFailures = failuresEnd;
         }
         findings.addAll(old.subList(from, old.size()));
-        return new Updated(with(before, findings), earliest);
+        failures.addAll(oldFailures.subList(fromFailures, oldFailures.size()));
+        removed.addAll(out);
+        added.addAll(in);
+        return new ControlEvaluation(before.id(), before.type(), before.mode(), before.criteria(), Collections.unmodifiableList(findings),
+                before.tally().replacing(out, in, findings, failures));
     }
 
     private static boolean readsGeneric(List<ResourceKind> kinds, GenericKubernetesResource object) {
@@ -269,23 +298,5 @@ final class IncrementalEvaluation {
     private static boolean failed(List<Finding> findings) {
         return findings.size() == 1 && "ControlError".equals(findings.get(0).reason())
                 && findings.get(0).object().namespace() == null && "ControlPolicy".equals(findings.get(0).object().kind());
-    }
-
-    private static ControlEvaluation with(ControlEvaluation before, List<Finding> findings) {
-        return new ControlEvaluation(before.id(), before.type(), before.mode(), before.criteria(), Collections.unmodifiableList(findings));
-    }
-
-    /**
-     * The earliest instant a finding changes by time alone, no later than the earlier bound: a finding that was
-     * replaced may keep it early, which only brings the next full evaluation forward.
-     */
-    private static Instant earliest(Instant earlier, List<Finding> findings) {
-        Instant min = earlier;
-        for (Finding f : findings) {
-            if (f.changesAt() != null && (min == null || f.changesAt().isBefore(min))) {
-                min = f.changesAt();
-            }
-        }
-        return min;
     }
 }

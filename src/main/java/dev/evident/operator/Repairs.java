@@ -78,9 +78,9 @@ final class Repairs {
             if (control.mode() != Mode.Enforce) {
                 continue;
             }
-            for (Finding f : control.findings()) {
+            for (Finding f : control.failures()) {
                 Remediation plan = f.remediation();
-                if (f.result() != Result.FAIL || plan == null) {
+                if (plan == null) {
                     continue;
                 }
                 if (Remediator.changesNothing(plan)) {

@@ -6,7 +6,6 @@ import dev.evident.api.v1alpha1.ControlSummary;
 import dev.evident.api.v1alpha1.Violation;
 import dev.evident.api.v1alpha1.Violations;
 import dev.evident.engine.ControlEvaluation;
-import dev.evident.engine.Finding;
 import dev.evident.engine.PolicyEvaluation;
 import dev.evident.engine.Result;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -83,10 +82,10 @@ final class StatusFactory {
         }
         status.setControls(summaries);
 
-        List<Finding> failures = evaluation.findings().stream().filter(f -> f.result() == Result.FAIL).toList();
+        long failing = evaluation.count(Result.FAIL);
         Violations violations = new Violations();
-        violations.setTotal(failures.size());
-        violations.setItems(failures.stream().limit(Violations.MAX_ITEMS)
+        violations.setTotal((int) failing);
+        violations.setItems(evaluation.controls().stream().flatMap(c -> c.failures().stream()).limit(Violations.MAX_ITEMS)
                 .map(f -> new Violation(f.control(), f.object().namespace(), f.object().kind(), f.object().name(), f.reason(), f.message()))
                 .toList());
         status.setViolations(violations);
@@ -103,16 +102,16 @@ final class StatusFactory {
             compliant = condition(previous, policy, COMPLIANT, "Unknown", "NothingSelected",
                     "no object was judged: the namespaceSelector and excludedNamespaces select no namespace, or nothing selected is applicable; "
                             + "an empty selection is not evidence of compliance");
-        } else if (failures.isEmpty()) {
+        } else if (failing == 0) {
             compliant = condition(previous, policy, COMPLIANT, "True", "NoViolations", "all selected objects comply");
         } else if (outcome.failed() > 0) {
             compliant = condition(previous, policy, COMPLIANT, "False", "RemediationFailed",
-                    failures.size() + " violations, " + outcome.failed() + " remediations failed; see the RemediationFailed Events");
+                    failing + " violations, " + outcome.failed() + " remediations failed; see the RemediationFailed Events");
         } else if (outcome.pending() > 0) {
             compliant = condition(previous, policy, COMPLIANT, "False", "Remediating",
-                    failures.size() + " violations, " + outcome.pending() + " remediations pending");
+                    failing + " violations, " + outcome.pending() + " remediations pending");
         } else {
-            compliant = condition(previous, policy, COMPLIANT, "False", "Violations", failures.size() + " violations");
+            compliant = condition(previous, policy, COMPLIANT, "False", "Violations", failing + " violations");
         }
         status.setConditions(List.of(ready, compliant));
         return status;

@@ -77,7 +77,7 @@ class PolicyReportsIT {
 
     @Test
     void autoPrefersOpenReportsAndTheServerAcceptsTheReports() {
-        PolicyReportPublisher publisher = new PolicyReportPublisher(client, Clock.systemUTC(), "auto", 500);
+        PolicyReportPublisher publisher = new PolicyReportPublisher(client, Clock.systemUTC(), "auto", 500, Runnable::run);
         assertThat(publisher.api()).contains(PolicyReports.Api.OPENREPORTS);
         ControlPolicy policy = PolicyReportsTest.policy();
         policy.getMetadata().setUid(null); // no owner here: without the ControlPolicy CRD the garbage collector would remove them
@@ -102,7 +102,7 @@ class PolicyReportsIT {
 
     @Test
     void theFlagSelectsWgPolicyReports() {
-        PolicyReportPublisher publisher = new PolicyReportPublisher(client, Clock.systemUTC(), "wgpolicyk8s", 500);
+        PolicyReportPublisher publisher = new PolicyReportPublisher(client, Clock.systemUTC(), "wgpolicyk8s", 500, Runnable::run);
         ControlPolicy policy = PolicyReportsTest.policy();
         policy.getMetadata().setUid(null);
         publisher.publish(policy, PolicyReportsTest.evaluate(policy, PolicyReportsTest.cluster(3, "restricted")));

@@ -74,6 +74,12 @@ class MemoryAtScaleIT {
                         .filter(l -> l.startsWith("VmRSS")).findFirst().orElse("VmRSS: unknown").replaceAll("\\s+", " ");
                 System.out.printf("[MemoryAtScaleIT] %d namespaces (%d cached objects of the controls' kinds): heap after full GC %.0f MB, process %s%n",
                         namespaces, namespaces * 7, heap / 1_000_000, rss);
+                // Where the heap goes, for RESULTS: the classes retaining most after a full GC.
+                Process histogram = new ProcessBuilder("jcmd", String.valueOf(operator.pid()), "GC.class_histogram").redirectErrorStream(true).start();
+                List<String> lines = new String(histogram.getInputStream().readAllBytes()).lines().toList();
+                histogram.waitFor();
+                Files.write(Path.of("target", "scale-histogram.txt"), lines);
+                lines.stream().limit(30).forEach(l -> System.out.println("[MemoryAtScaleIT] " + l));
             } finally {
                 operator.destroy();
                 operator.waitFor();

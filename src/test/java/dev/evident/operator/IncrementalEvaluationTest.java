@@ -2,11 +2,16 @@ package dev.evident.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.controls.StandardControls;
 import dev.evident.engine.Engine;
+import dev.evident.engine.EvaluationDiff;
 import dev.evident.engine.InMemorySnapshot;
 import dev.evident.engine.PolicyEvaluation;
+import dev.evident.evidence.EvidenceRecord;
+import dev.evident.evidence.RecordTypes;
+import dev.evident.evidence.RecordedState;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -70,6 +75,12 @@ class IncrementalEvaluationTest {
             objects.clear();
             now = START;
             IncrementalEvaluation incremental = new IncrementalEvaluation(engine, Clock.fixed(START, ZoneOffset.UTC), RESYNC);
+            // Consumers that keep state per finding: one applies each diff, the other compares everything.
+            DriftTracker driftByDiff = new DriftTracker();
+            DriftTracker driftWhole = new DriftTracker();
+            RecordedState recordedByDiff = new RecordedState();
+            RecordedState recordedWhole = new RecordedState();
+            PolicyEvaluation previous = null;
             cluster();
             for (int step = 0; step < 60; step++) {
                 int batch = 1 + random.nextInt(3);
@@ -86,8 +97,23 @@ class IncrementalEvaluationTest {
                 now = now.plusSeconds(random.nextInt(5));
                 InMemorySnapshot snapshot = InMemorySnapshot.of(now, objects.values());
                 PolicyEvaluation full = engine.evaluate(policy, snapshot);
-                PolicyEvaluation incrementally = incremental.evaluate(policy, snapshot);
+                IncrementalEvaluation.Reevaluation reevaluation = incremental.reevaluate(policy, snapshot);
+                PolicyEvaluation incrementally = reevaluation.evaluation();
                 assertThat(incrementally).as("seed %d step %d", seed, step).isEqualTo(full);
+                String name = policy.getMetadata().getName();
+                assertThat(driftByDiff.update(name, incrementally, reevaluation.diff(), now)).as("drift, seed %d step %d", seed, step)
+                        .isEqualTo(driftWhole.update(name, full, EvaluationDiff.full(), now));
+                List<ObjectNode> byDiff = new ArrayList<>();
+                if (reevaluation.diff().follows(previous)) {
+                    recordedByDiff.findingChanges(name, reevaluation.diff(), byDiff::add);
+                } else {
+                    recordedByDiff.findingChanges(incrementally, byDiff::add);
+                }
+                List<ObjectNode> whole = recordedWhole.findingChanges(full);
+                assertThat(byDiff).as("evidence records, seed %d step %d", seed, step).isEqualTo(whole);
+                byDiff.forEach(r -> recordedByDiff.apply(new EvidenceRecord(0, "t", RecordTypes.FINDING, r, null, null)));
+                whole.forEach(r -> recordedWhole.apply(new EvidenceRecord(0, "t", RecordTypes.FINDING, r, null, null)));
+                previous = incrementally;
                 if (!incremental.lastWasFull(policy.getMetadata().getName())) {
                     incrementalRuns++;
                 }

@@ -105,7 +105,7 @@ class RepairsTest {
 
     private PolicyEvaluation evaluate() {
         PolicyEvaluation evaluation = engine.evaluate(policy, new OverlaySnapshot(InMemorySnapshot.of(clock.instant(), cluster), recentWrites));
-        drift.update("net", evaluation.specHash(), evaluation.findings(), clock.instant());
+        drift.update("net", evaluation, dev.evident.engine.EvaluationDiff.full(), clock.instant());
         return evaluation;
     }
 
