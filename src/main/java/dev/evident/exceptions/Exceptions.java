@@ -6,6 +6,7 @@ import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.api.v1alpha1.ControlSpec;
 import dev.evident.api.v1alpha1.ExceptionObjectSelector;
 import dev.evident.engine.ControlEvaluation;
+import dev.evident.engine.Engine;
 import dev.evident.engine.Finding;
 import dev.evident.engine.ObjectRef;
 import dev.evident.engine.Result;
@@ -16,8 +17,12 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -98,6 +103,58 @@ public final class Exceptions {
             outcomes.add(new ExceptionOutcome(o.name(), policyName, o.state(), o.problems(), o.expiresAt(), covered.get(i)));
         }
         return new Applied(result, outcomes);
+    }
+
+    /**
+     * What each exception did after an evaluation replaced some findings (removed) by re-judged ones (added, with the
+     * exceptions already applied), from what they did before: each one's covered findings without the removed ones and
+     * with the added ones it covers, in evaluation order. The same as applying every exception again, as long as the
+     * exceptions and their states are those of before. Empty when only that can tell: an added finding that an Active
+     * exception took and an Expired one covers too (the Expired one lists it as it was before any exception).
+     */
+    public static Optional<List<ExceptionOutcome>> carry(ControlPolicy policy, List<ExceptionOutcome> before, Collection<ControlException> all,
+            List<Finding> removed, List<Finding> added) {
+        Map<String, ControlException> byName = new HashMap<>();
+        all.forEach(e -> byName.put(e.getMetadata().getName(), e));
+        Set<Finding.Id> gone = new HashSet<>();
+        removed.forEach(f -> gone.add(f.id()));
+        Map<String, Integer> controlOrder = new HashMap<>();
+        for (ControlSpec c : policy.getSpec().getControls()) {
+            controlOrder.putIfAbsent(c.getId(), controlOrder.size());
+        }
+        Comparator<Finding> order = Comparator.comparing((Finding f) -> controlOrder.getOrDefault(f.control(), Integer.MAX_VALUE)).thenComparing(Engine.ORDER);
+        List<List<Finding>> fresh = new ArrayList<>();
+        before.forEach(o -> fresh.add(new ArrayList<>()));
+        for (Finding f : added) {
+            boolean taken = false;
+            for (int i = 0; i < before.size(); i++) {
+                ExceptionOutcome o = before.get(i);
+                ControlException e = byName.get(o.name());
+                if (e == null || o.state() == ExceptionState.Invalid || !matches(e.getSpec(), f)) {
+                    continue;
+                }
+                if (o.state() == ExceptionState.Expired && (f.result() == Result.FAIL || f.result() == Result.NOT_APPLICABLE)) {
+                    fresh.get(i).add(f);
+                } else if (o.state() == ExceptionState.Expired && f.result() == Result.EXCEPTED) {
+                    return Optional.empty();
+                } else if (o.state() == ExceptionState.Active && f.result() == Result.EXCEPTED && !taken) {
+                    taken = true; // the first Active exception by name took it
+                    fresh.get(i).add(f);
+                }
+            }
+        }
+        List<ExceptionOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < before.size(); i++) {
+            ExceptionOutcome o = before.get(i);
+            List<Finding> covered = new ArrayList<>(o.covered().size() + fresh.get(i).size());
+            o.covered().stream().filter(f -> !gone.contains(f.id())).forEach(covered::add);
+            if (!fresh.get(i).isEmpty()) {
+                covered.addAll(fresh.get(i));
+                covered.sort(order);
+            }
+            outcomes.add(new ExceptionOutcome(o.name(), o.policy(), o.state(), o.problems(), o.expiresAt(), covered));
+        }
+        return Optional.of(outcomes);
     }
 
     /**

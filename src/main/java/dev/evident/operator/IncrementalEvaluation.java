@@ -14,6 +14,8 @@ import dev.evident.engine.Result;
 import dev.evident.engine.ResourceKind;
 import dev.evident.engine.Snapshot;
 import dev.evident.engine.SpecHash;
+import dev.evident.exceptions.ExceptionOutcome;
+import dev.evident.exceptions.Exceptions;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -27,6 +29,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Queue;
 import java.util.Set;
 import java.util.TreeSet;
@@ -40,7 +43,7 @@ import java.util.stream.Collectors;
  * (or the cluster-scoped objects) that the changed objects touch, as each control declares
  * ({@link Control#affectedBy}). Whenever in doubt it evaluates everything: the first time, when the policy
  * changed, at each resync, when a finding is due to change by time alone, after more changes than it tracks,
- * while ControlExceptions exist, after a control error, for a change of a kind no control declares it reads, and
+ * when a ControlException naming the policy changed, after a control error, for a change of a kind no control declares it reads, and
  * for the controls that read an optional kind (generic resources) when its objects change or it comes or goes.
  *
  * <p>It learns of changes from every informer event ({@link #changed}) and of Evident's own writes
@@ -49,7 +52,9 @@ import java.util.stream.Collectors;
  */
 final class IncrementalEvaluation {
     /** What the last evaluation of a policy gave, and what it was based on. */
-    private record Last(PolicyEvaluation evaluation, String uid, Long generation, String specHash, Instant at, Instant fullAt, boolean full) {
+    /** @param exceptions the ControlExceptions naming the policy as they were (see {@link #exceptionsOf}) */
+    private record Last(PolicyEvaluation evaluation, String uid, Long generation, String specHash, Instant at, Instant fullAt, boolean full,
+                        List<String> exceptions) {
     }
 
     /** An evaluation and how it differs from the policy's previous one (full when it was evaluated whole). */
@@ -140,20 +145,28 @@ final class IncrementalEvaluation {
             }
             controls.add(updated);
         }
-        PolicyEvaluation evaluation = new PolicyEvaluation(previous.evaluation().policy(), previous.specHash(), List.of(), controls);
-        last.put(name, new Last(evaluation, previous.uid(), previous.generation(), previous.specHash(), now, previous.fullAt(), false));
+        List<ExceptionOutcome> outcomes = previous.evaluation().exceptions();
+        if (!outcomes.isEmpty()) {
+            Optional<List<ExceptionOutcome>> carried = Exceptions.carry(policy, outcomes, snapshot.list(ControlException.class), removed, added);
+            if (carried.isEmpty()) {
+                return new Reevaluation(full(policy, snapshot, now), EvaluationDiff.full());
+            }
+            outcomes = carried.get();
+        }
+        PolicyEvaluation evaluation = new PolicyEvaluation(previous.evaluation().policy(), previous.specHash(), List.of(), controls, outcomes);
+        last.put(name, new Last(evaluation, previous.uid(), previous.generation(), previous.specHash(), now, previous.fullAt(), false,
+                previous.exceptions()));
         return new Reevaluation(evaluation, new EvaluationDiff(previous.evaluation(), removed, added));
     }
 
     /**
-     * Whether the previous evaluation can be carried forward: same policy version, no resync or timed change due, and
-     * no ControlException now or then (what each exception did is judged over the whole policy, so while any exists
-     * evaluations are full).
+     * Whether the previous evaluation can be carried forward: same policy version, the same ControlExceptions naming
+     * it, no resync or timed change (such as an exception's expiry) due.
      */
     private boolean incrementable(Last previous, ControlPolicy policy, Snapshot snapshot) {
         Instant now = snapshot.now();
         return previous != null && previous.evaluation().valid()
-                && previous.evaluation().exceptions().isEmpty() && snapshot.list(ControlException.class).isEmpty()
+                && previous.exceptions().equals(exceptionsOf(policy, snapshot))
                 && Objects.equals(previous.uid(), policy.getMetadata().getUid())
                 && sameSpec(previous, policy)
                 && now.isBefore(previous.fullAt().plus(fullEvery))
@@ -169,8 +182,26 @@ final class IncrementalEvaluation {
     private PolicyEvaluation full(ControlPolicy policy, Snapshot snapshot, Instant now) {
         PolicyEvaluation evaluation = engine.evaluate(policy, snapshot);
         last.put(policy.getMetadata().getName(), new Last(evaluation, policy.getMetadata().getUid(), policy.getMetadata().getGeneration(),
-                evaluation.specHash(), now, now, true));
+                evaluation.specHash(), now, now, true, exceptionsOf(policy, snapshot)));
         return evaluation;
+    }
+
+    /**
+     * The ControlExceptions naming the policy, each as its name, creation and version: any change to one (or one coming or
+     * going) makes the next evaluation full, since what an exception covers is judged over the whole policy.
+     */
+    private static List<String> exceptionsOf(ControlPolicy policy, Snapshot snapshot) {
+        String name = policy.getMetadata().getName();
+        List<String> mine = new ArrayList<>();
+        for (ControlException e : snapshot.list(ControlException.class)) {
+            if (e.getSpec() != null && name.equals(e.getSpec().getPolicy())) {
+                // The resourceVersion changes with every write; objects not from a server (tests, files) have none.
+                String version = e.getMetadata().getResourceVersion() != null ? e.getMetadata().getResourceVersion() : SpecHash.of(e.getSpec());
+                mine.add(e.getMetadata().getName() + "|" + e.getMetadata().getCreationTimestamp() + "|" + version);
+            }
+        }
+        mine.sort(null);
+        return mine;
     }
 
     /**

@@ -72,7 +72,11 @@ class EventBenchmark {
 
     private void run(ControlPolicy policy, int namespaces, boolean print) throws java.io.IOException {
         Engine engine = new Engine(StandardControls.catalog(), "evident");
-        Map<Class<?>, SlimItemStore<?>> stores = stores(engine, EngineBenchmark.cluster(namespaces));
+        List<HasMetadata> cluster = new java.util.ArrayList<>(EngineBenchmark.cluster(namespaces));
+        // A ControlException in force, as on most real clusters: evaluations stay incremental with it.
+        cluster.add(new KubernetesSerialization().unmarshal(Files.readString(Path.of("examples/exceptions/managed-control-plane.yaml")),
+                dev.evident.api.v1alpha1.ControlException.class));
+        Map<Class<?>, SlimItemStore<?>> stores = stores(engine, cluster);
         String name = policy.getMetadata().getName();
 
         // Floors: a full evaluation per namespace, and every control evaluated over one namespace.
@@ -189,6 +193,7 @@ class EventBenchmark {
     private static Map<Class<?>, SlimItemStore<?>> stores(Engine engine, List<HasMetadata> objects) {
         Map<Class<?>, SlimItemStore<?>> stores = new HashMap<>();
         stores.put(Namespace.class, new SlimItemStore<>());
+        stores.put(dev.evident.api.v1alpha1.ControlException.class, new SlimItemStore<>());
         for (Read read : engine.catalog().reads()) {
             stores.put(read.kind(), new SlimItemStore<>(read.slim()));
         }
