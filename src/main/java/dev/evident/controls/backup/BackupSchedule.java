@@ -3,6 +3,7 @@ package dev.evident.controls.backup;
 import dev.evident.api.v1alpha1.BackupScheduleSpec;
 import dev.evident.api.v1alpha1.ControlSpec;
 import dev.evident.engine.Control;
+import dev.evident.engine.Affected;
 import dev.evident.engine.ControlContext;
 import dev.evident.engine.Finding;
 import dev.evident.engine.ObjectRef;
@@ -11,6 +12,7 @@ import dev.evident.engine.Remediation;
 import dev.evident.engine.ResourceKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import java.time.Duration;
 import java.time.Instant;
@@ -65,6 +67,15 @@ public final class BackupSchedule implements Control {
     @Override
     public List<ResourceKind> genericReads() {
         return List.of(SCHEDULE, BACKUP, RESTORE);
+    }
+
+    /**
+     * A namespace's finding depends on that Namespace and on the Velero objects (optional kinds: their changes re-judge
+     * the whole control), so a Namespace event re-judges that namespace alone.
+     */
+    @Override
+    public Affected affectedBy(HasMetadata object) {
+        return object instanceof Namespace ? Affected.namespaceOf(object) : Affected.ALL;
     }
 
     @Override

@@ -203,4 +203,23 @@ class BackupScheduleTest {
         assertThat(control.validate(spec(s -> s.setMaxRestoreTestAge("")))).isEmpty();
         assertThat(control.validate(spec(s -> { }))).isEmpty();
     }
+
+    /** The promise affectedBy makes: a namespace re-judged alone gets exactly its findings of a full evaluation. */
+    @Test
+    void aNamespaceJudgedAloneGetsWhatAFullEvaluationGivesIt() {
+        dev.evident.engine.Engine engine = new dev.evident.engine.Engine(dev.evident.controls.StandardControls.catalog(), "evident");
+        var policy = Fixtures.policy("backups", dev.evident.api.v1alpha1.Mode.Enforce, spec(s -> { }));
+        Instant done = NOW.minus(Duration.ofHours(3));
+        var snapshot = dev.evident.engine.InMemorySnapshot.of(NOW, List.of(Fixtures.namespace("shop"), Fixtures.namespace("payments"),
+                Fixtures.namespace("web"), schedule("shop", "0 2 * * *", "720h", List.of("shop", "web")),
+                backup("shop-1", "Completed", done, List.of("shop")), backup("web-1", "Failed", done, List.of("web"))));
+        List<Finding> full = engine.evaluate(policy, snapshot).findings();
+        for (String ns : List.of("shop", "payments", "web")) {
+            assertThat(control.affectedBy(Fixtures.namespace(ns))).isEqualTo(dev.evident.engine.Affected.namespace(ns));
+            assertThat(engine.evaluateControl(policy, "BAK-001", snapshot, ns))
+                    .isEqualTo(full.stream().filter(f -> ns.equals(f.object().namespace())).toList());
+        }
+        assertThat(full).extracting(Finding::reason).doesNotHaveDuplicates();
+        assertThat(control.affectedBy(schedule("x", "0 2 * * *", "720h", List.of("*")))).isEqualTo(dev.evident.engine.Affected.ALL);
+    }
 }
