@@ -1,6 +1,5 @@
 package dev.evident.evidence;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evident.api.v1alpha1.ControlException;
@@ -42,12 +41,26 @@ public final class EvidenceData {
         return data;
     }
 
-    /** A finding that was recorded before and is no longer produced (object deleted, control removed). */
-    public static ObjectNode removed(JsonNode lastRecorded) {
-        ObjectNode data = lastRecorded.deepCopy();
-        data.put("previous", lastRecorded.path("result").asText());
+    /**
+     * A finding that was recorded before and is no longer produced (object deleted, control removed): what its last
+     * record said of it, without the message, with that record's result as previous.
+     */
+    public static ObjectNode removed(String policy, String control, String controlType, List<String> criteria, String kind, String namespace,
+            String name, String previous) {
+        ObjectNode data = object();
+        data.put("policy", policy);
+        data.put("control", control);
+        if (controlType != null) {
+            data.put("controlType", controlType);
+        }
+        if (criteria != null) {
+            criteria.forEach(data.putArray("criteria")::add);
+        }
+        data.put("kind", kind);
+        putNullable(data, "namespace", namespace);
+        data.put("name", name);
         data.put("result", REMOVED);
-        data.remove("message");
+        data.put("previous", previous);
         data.put("reason", "NoLongerEvaluated");
         return data;
     }

@@ -1,6 +1,5 @@
 package dev.evident.evidence;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evident.api.v1alpha1.ControlPolicy;
 import dev.evident.engine.EvaluationDiff;
@@ -227,9 +226,7 @@ public class EvidenceRecorder {
             return;
         }
         String name = policy.getMetadata().getName();
-        for (JsonNode last : state.findingsOf(name).values()) {
-            record(RecordTypes.FINDING, EvidenceData.removed(last));
-        }
+        state.removals(name).forEach(removal -> record(RecordTypes.FINDING, removal));
         record(RecordTypes.POLICY, EvidenceData.policyDeleted(name, EvidenceData.changedBy(policy).orElse(null)));
         policies.remove(name);
         lastRecorded.remove(name);

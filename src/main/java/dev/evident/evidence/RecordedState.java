@@ -19,27 +19,44 @@ import java.util.function.Consumer;
  * Writers compare an evaluation against it, so only changes become records, across restarts and CI runs alike.
  */
 public final class RecordedState {
-    /**
-     * The last record of a finding: its result, and its data without the message (all a removal record repeats) as
-     * JSON, which holds tens of thousands of findings in a fraction of the heap their trees would take.
-     */
-    private record Recorded(String result, String data) {
-        static Recorded of(JsonNode data) {
-            ObjectNode kept = data.deepCopy();
-            kept.remove("message");
-            return new Recorded(data.path("result").asText(), kept.toString());
+    /** A finding as the log names it (namespace null for cluster-scoped objects). */
+    private record Key(String control, String kind, String namespace, String name) {
+        static Key of(Finding f) {
+            return new Key(f.control(), f.object().kind(), f.object().namespace(), f.object().name());
         }
 
-        JsonNode tree() {
-            try {
-                return EvidenceRecord.JSON.readTree(data);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
+        static Key of(JsonNode data) {
+            JsonNode namespace = data.path("namespace");
+            return new Key(data.path("control").asText(), data.path("kind").asText(), namespace.isTextual() ? namespace.asText() : null,
+                    data.path("name").asText());
+        }
+
+        /** The order removal records are written in. */
+        String text() {
+            return control + "|" + kind + "|" + namespace + "|" + name;
         }
     }
 
-    private final Map<String, Map<String, Recorded>> findings = new HashMap<>();
+    /**
+     * The last record of a finding: its result and what a removal record repeats of it besides its key. Few distinct
+     * values exist, so each is held once (see {@link #canonical}): tens of thousands of findings cost a key each.
+     */
+    private record Recorded(String result, String controlType, List<String> criteria) {
+        static Recorded of(JsonNode data) {
+            List<String> criteria = null;
+            if (data.path("criteria").isArray()) {
+                criteria = new ArrayList<>();
+                for (JsonNode c : data.path("criteria")) {
+                    criteria.add(c.asText());
+                }
+                criteria = List.copyOf(criteria);
+            }
+            return new Recorded(data.path("result").asText(), data.path("controlType").isTextual() ? data.path("controlType").asText() : null, criteria);
+        }
+    }
+
+    private final Map<String, Map<Key, Recorded>> findings = new HashMap<>();
+    private final Map<Recorded, Recorded> canonical = new HashMap<>();
     private final Map<String, String> specHashes = new HashMap<>();
     /** The last recorded state of each ControlException, by name. */
     private final Map<String, String> exceptionStates = new HashMap<>();
@@ -70,11 +87,11 @@ public final class RecordedState {
         String policy = data.path("policy").asText();
         switch (record.type()) {
             case RecordTypes.FINDING -> {
-                Map<String, Recorded> byKey = findings.computeIfAbsent(policy, p -> new HashMap<>());
+                Map<Key, Recorded> byKey = findings.computeIfAbsent(policy, p -> new HashMap<>());
                 if (EvidenceData.REMOVED.equals(data.path("result").asText())) {
-                    byKey.remove(key(data));
+                    byKey.remove(Key.of(data));
                 } else {
-                    byKey.put(key(data), Recorded.of(data));
+                    byKey.put(Key.of(data), canonical.computeIfAbsent(Recorded.of(data), r -> r));
                 }
             }
             case RecordTypes.POLICY -> {
@@ -99,11 +116,6 @@ public final class RecordedState {
                 + data.path("name").asText();
     }
 
-    private static String key(Finding f) {
-        return f.control() + "|" + f.object().kind() + "|" + (f.object().namespace() == null ? "null" : f.object().namespace()) + "|"
-                + f.object().name();
-    }
-
     public synchronized boolean specChanged(PolicyEvaluation evaluation) {
         return !evaluation.specHash().equals(specHashes.get(evaluation.policy()));
     }
@@ -124,17 +136,16 @@ public final class RecordedState {
      * never all held at once.
      */
     public synchronized void findingChanges(PolicyEvaluation evaluation, Consumer<ObjectNode> changes) {
-        Map<String, Recorded> recorded = findings.getOrDefault(evaluation.policy(), Map.of());
-        Set<String> produced = new HashSet<>(recorded.size() * 4 / 3 + 16);
+        Map<Key, Recorded> recorded = findings.getOrDefault(evaluation.policy(), Map.of());
+        Set<Key> produced = new HashSet<>(recorded.size() * 4 / 3 + 16);
         for (ControlEvaluation control : evaluation.controls()) {
             for (Finding f : control.findings()) {
-                String key = key(f);
+                Key key = Key.of(f);
                 produced.add(key);
                 changed(f, recorded.get(key), changes);
             }
         }
-        List<String> gone = recorded.keySet().stream().filter(k -> !produced.contains(k)).sorted().toList();
-        removed(evaluation.policy(), gone, changes);
+        removed(evaluation.policy(), recorded.keySet().stream().filter(k -> !produced.contains(k)).toList(), changes);
     }
 
     /**
@@ -142,21 +153,20 @@ public final class RecordedState {
      * Consumer)} when this state has recorded the evaluation the diff follows.
      */
     public synchronized void findingChanges(String policy, EvaluationDiff diff, Consumer<ObjectNode> changes) {
-        Map<String, Recorded> recorded = findings.getOrDefault(policy, Map.of());
-        Set<String> produced = new HashSet<>();
+        Map<Key, Recorded> recorded = findings.getOrDefault(policy, Map.of());
+        Set<Key> produced = new HashSet<>();
         for (Finding f : diff.added()) {
-            String key = key(f);
+            Key key = Key.of(f);
             produced.add(key);
             changed(f, recorded.get(key), changes);
         }
-        List<String> gone = new ArrayList<>();
+        List<Key> gone = new ArrayList<>();
         for (Finding f : diff.removed()) {
-            String key = key(f);
+            Key key = Key.of(f);
             if (!produced.contains(key) && recorded.containsKey(key)) {
                 gone.add(key);
             }
         }
-        gone.sort(null);
         removed(policy, gone, changes);
     }
 
@@ -167,16 +177,20 @@ public final class RecordedState {
         }
     }
 
-    private void removed(String policy, List<String> keys, Consumer<ObjectNode> changes) {
-        Map<String, Recorded> recorded = findings.getOrDefault(policy, Map.of());
-        List<JsonNode> gone = keys.stream().map(k -> recorded.get(k).tree()).toList();
-        gone.forEach(last -> changes.accept(EvidenceData.removed(last)));
+    /** Removal records for these recorded findings, in key order (built first: the consumer may apply them meanwhile). */
+    private void removed(String policy, List<Key> keys, Consumer<ObjectNode> changes) {
+        Map<Key, Recorded> recorded = findings.getOrDefault(policy, Map.of());
+        List<ObjectNode> records = keys.stream().sorted(java.util.Comparator.comparing(Key::text)).map(k -> {
+            Recorded last = recorded.get(k);
+            return EvidenceData.removed(policy, k.control(), last.controlType(), last.criteria(), k.kind(), k.namespace(), k.name(), last.result());
+        }).toList();
+        records.forEach(changes);
     }
 
-    /** A policy's recorded findings by key, e.g. to record their removal when it is deleted. */
-    public synchronized Map<String, JsonNode> findingsOf(String policy) {
-        Map<String, JsonNode> trees = new java.util.TreeMap<>();
-        findings.getOrDefault(policy, Map.of()).forEach((k, v) -> trees.put(k, v.tree()));
-        return trees;
+    /** Removal records for every finding recorded for the policy (it was deleted), in key order. */
+    public synchronized List<ObjectNode> removals(String policy) {
+        List<ObjectNode> records = new ArrayList<>();
+        removed(policy, List.copyOf(findings.getOrDefault(policy, Map.of()).keySet()), records::add);
+        return records;
     }
 }

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -24,8 +25,12 @@ import java.util.function.UnaryOperator;
 final class SlimItemStore<T extends HasMetadata> extends BasicItemStore<T> {
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
     private final UnaryOperator<HasMetadata> slim;
-    /** Namespace ("" for cluster-scoped objects) -> key -> object. */
-    private final Map<String, Map<String, T>> byNamespace = new ConcurrentHashMap<>();
+    /**
+     * Namespace ("" for cluster-scoped objects) -> its objects, an immutable list replaced on each change: most
+     * namespaces hold one object of a kind, and a list of one costs a fraction of a map per namespace and kind (tens
+     * of thousands of them at 10,000 namespaces); readers get it without a copy.
+     */
+    private final Map<String, List<T>> byNamespace = new ConcurrentHashMap<>();
 
     SlimItemStore() {
         this(null);
@@ -50,7 +55,13 @@ final class SlimItemStore<T extends HasMetadata> extends BasicItemStore<T> {
         @SuppressWarnings("unchecked")
         T kept = slim == null ? object : (T) slim.apply(object);
         T previous = super.put(key, kept);
-        byNamespace.computeIfAbsent(namespaceOf(kept), n -> new ConcurrentHashMap<>()).put(key, kept);
+        if (previous != null && !namespaceOf(previous).equals(namespaceOf(kept))) {
+            byNamespace.computeIfPresent(namespaceOf(previous), (n, objects) -> without(objects, key));
+        }
+        byNamespace.compute(namespaceOf(kept), (n, objects) -> {
+            List<T> others = objects == null ? null : without(objects, key);
+            return with(others == null ? List.of() : others, kept);
+        });
         return previous;
     }
 
@@ -58,18 +69,31 @@ final class SlimItemStore<T extends HasMetadata> extends BasicItemStore<T> {
     public T remove(String key) {
         T removed = super.remove(key);
         if (removed != null) {
-            Map<String, T> objects = byNamespace.get(namespaceOf(removed));
-            if (objects != null) {
-                objects.remove(key);
-            }
+            byNamespace.computeIfPresent(namespaceOf(removed), (n, objects) -> without(objects, key));
         }
         return removed;
     }
 
     /** The objects of one namespace, from the index. */
     List<T> inNamespace(String namespace) {
-        Map<String, T> objects = byNamespace.get(namespace == null ? "" : namespace);
-        return objects == null ? List.of() : List.copyOf(objects.values());
+        List<T> objects = byNamespace.get(namespace == null ? "" : namespace);
+        return objects == null ? List.of() : objects;
+    }
+
+    private static <T extends HasMetadata> List<T> with(List<T> objects, T object) {
+        List<T> next = new ArrayList<>(objects.size() + 1);
+        next.addAll(objects);
+        next.add(object);
+        return List.copyOf(next);
+    }
+
+    /** The list without the object of this key; null (no entry) when none is left. */
+    private static <T extends HasMetadata> List<T> without(List<T> objects, String key) {
+        if (objects.stream().noneMatch(o -> key.equals(Cache.metaNamespaceKeyFunc(o)))) {
+            return objects.isEmpty() ? null : objects;
+        }
+        List<T> next = objects.stream().filter(o -> !key.equals(Cache.metaNamespaceKeyFunc(o))).toList();
+        return next.isEmpty() ? null : next;
     }
 
     private static String namespaceOf(HasMetadata o) {
