@@ -54,6 +54,7 @@ final class SlimItemStore<T extends HasMetadata> extends BasicItemStore<T> {
         }
         @SuppressWarnings("unchecked")
         T kept = slim == null ? object : (T) slim.apply(object);
+        EmptyMaps.share(kept);
         T previous = super.put(key, kept);
         if (previous != null && !namespaceOf(previous).equals(namespaceOf(kept))) {
             byNamespace.computeIfPresent(namespaceOf(previous), (n, objects) -> without(objects, key));

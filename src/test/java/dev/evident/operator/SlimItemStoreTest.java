@@ -59,4 +59,26 @@ class SlimItemStoreTest {
         assertThat(store.inNamespace("a")).extracting(s -> s.getMetadata().getName()).containsExactly("s-1");
         assertThat(store.inNamespace("none")).isEmpty();
     }
+
+    /** Empty additionalProperties maps are shared, the content is unchanged, and builders copy what they take. */
+    @Test
+    void emptyAdditionalPropertiesAreSharedWithoutChangingTheObject() {
+        SlimItemStore<io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy> store = new SlimItemStore<>();
+        var policy = new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder().withNewMetadata().withNamespace("a").withName("deny")
+                .endMetadata().withNewSpec().withNewPodSelector().endPodSelector().addNewIngress().addNewFrom().withNewPodSelector()
+                .addToMatchLabels("app", "web").endPodSelector().endFrom().endIngress().withPolicyTypes("Ingress").endSpec().build();
+        policy.getSpec().setAdditionalProperty("unknownField", "kept");
+        var original = new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder(policy).build();
+        original.getMetadata().setManagedFields(null); // the store drops them
+        store.put(store.getKey(policy), policy);
+
+        var cached = store.get("a/deny");
+        assertThat(cached).isEqualTo(original);
+        assertThat(cached.getMetadata().getAdditionalProperties()).isSameAs(Map.of());
+        assertThat(cached.getSpec().getIngress().get(0).getFrom().get(0).getPodSelector().getAdditionalProperties()).isSameAs(Map.of());
+        assertThat(cached.getSpec().getAdditionalProperties()).containsEntry("unknownField", "kept");
+        var edited = new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder(cached).editMetadata()
+                .addToAdditionalProperties("x", "y").endMetadata().build();
+        assertThat(edited.getMetadata().getAdditionalProperties()).containsEntry("x", "y");
+    }
 }
