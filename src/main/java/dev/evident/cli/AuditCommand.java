@@ -163,7 +163,7 @@ public final class AuditCommand implements Callable<Integer> {
             objects = ClusterReader.fromKubeconfig().read(catalog.reads(), optionalKindsRead(catalog, policies));
         } else {
             Inventory inventory = new Inventory(decoder, namespace);
-            reader.read(source.resources, inventory);
+            reader.readObjects(source.resources, inventory);
             notEvaluated.addAll(reader.notRead());
             if (inventory.clusterObjects() == 0) {
                 throw new InputException((ManifestReader.STDIN.equals(source.resources) ? ManifestReader.STDIN_NAME : source.resources)

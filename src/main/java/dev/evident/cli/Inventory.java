@@ -30,7 +30,9 @@ final class Inventory implements Consumer<Manifest> {
     private final List<String> notEvaluated = new ArrayList<>();
     private final Set<String> namespacesNamed = new TreeSet<>();
     private final Set<String> namespacesPresent = new TreeSet<>();
-    private final Map<String, String> seen = new HashMap<>();
+    /** Where each object was read, as {@link #where}: a string per object would be a fifth of the audit's heap at scale. */
+    private final Map<ObjectRef, Long> seen = new HashMap<>();
+    private final List<String> sources = new ArrayList<>();
     private long clusterObjects;
 
     Inventory(ObjectDecoder decoder, String defaultNamespace) {
@@ -64,13 +66,23 @@ final class Inventory implements Consumer<Manifest> {
         } else if (object instanceof Namespace) {
             namespacesPresent.add(object.getMetadata().getName());
         }
-        String key = ObjectRef.of(object).toString();
-        String first = seen.putIfAbsent(key, manifest.where());
+        ObjectRef ref = ObjectRef.of(object);
+        // a Namespace is named by its name alone, whatever namespace its metadata gives
+        ObjectRef key = "Namespace".equals(ref.kind()) ? new ObjectRef(ref.kind(), null, ref.name()) : ref;
+        Long first = seen.putIfAbsent(key, where(manifest));
         if (first != null) {
-            throw new InputException(manifest.where() + ": " + Text.escape(key) + " is also at " + first
-                    + "; which one is meant is unclear (duplicate object)");
+            throw new InputException(manifest.where() + ": " + Text.escape(key.toString()) + " is also at " + sources.get((int) (first >>> 32))
+                    + ":" + (int) (long) first + "; which one is meant is unclear (duplicate object)");
         }
         objects.add(object);
+    }
+
+    /** The source (an index into {@link #sources}) and line of a manifest, in one number. */
+    private long where(Manifest manifest) {
+        if (sources.isEmpty() || !sources.get(sources.size() - 1).equals(manifest.source())) {
+            sources.add(manifest.source());
+        }
+        return (long) (sources.size() - 1) << 32 | manifest.line();
     }
 
     /** Objects that are neither ControlPolicies nor empty documents: zero means there is nothing to audit. */

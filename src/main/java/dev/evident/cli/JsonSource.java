@@ -26,21 +26,29 @@ final class JsonSource {
     private JsonSource() {
     }
 
-    static void read(String source, Reader reader, ManifestReader.Documents out) {
+    /** @param dropManagedFields whether objects are built without their metadata.managedFields */
+    static void read(String source, Reader reader, ManifestReader.Documents out, boolean dropManagedFields) {
         int line = 1;
         try (JsonParser parser = FACTORY.createParser(reader)) {
             JsonToken token;
             TreeBuilder builder = null;
+            TreeBuilder.Strings strings = new TreeBuilder.Strings();
             while ((token = parser.nextToken()) != null) {
                 line = parser.currentTokenLocation().getLineNr();
                 if (builder == null) {
-                    builder = new TreeBuilder(source, out::item);
+                    builder = new TreeBuilder(source, out::item, strings, dropManagedFields);
                 }
                 switch (token) {
                     case START_OBJECT -> builder.startObject(line);
                     case START_ARRAY -> builder.startArray(line);
                     case END_OBJECT, END_ARRAY -> builder.end();
-                    case FIELD_NAME -> builder.key(parser.currentName(), line, false);
+                    case FIELD_NAME -> {
+                        if (builder.key(parser.currentName(), line, false)) {
+                            parser.nextToken();
+                            parser.skipChildren();
+                            builder.skippedValue();
+                        }
+                    }
                     case VALUE_STRING -> builder.value(TextNode.valueOf(parser.getText()), line);
                     case VALUE_NUMBER_INT -> builder.value(YamlSource.integer(parser.getBigIntegerValue()), line);
                     case VALUE_NUMBER_FLOAT -> builder.value(JsonNodeFactory.instance.numberNode(parser.getDoubleValue()), line);

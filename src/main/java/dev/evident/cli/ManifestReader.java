@@ -70,8 +70,20 @@ public final class ManifestReader {
 
     /** Hands each object in a file, a directory tree or ({@code -}) stdin to the sink as it is read. */
     public void read(String location, Consumer<Manifest> sink) {
+        read(location, sink, false);
+    }
+
+    /**
+     * As {@link #read(String, Consumer)}, for objects to judge: their metadata.managedFields are not built, as no
+     * control judges them (a policy's are kept: they say who changed it).
+     */
+    public void readObjects(String location, Consumer<Manifest> sink) {
+        read(location, sink, true);
+    }
+
+    private void read(String location, Consumer<Manifest> sink, boolean dropManagedFields) {
         if (STDIN.equals(location)) {
-            parse(STDIN_NAME, stdin, null, sink);
+            parse(STDIN_NAME, stdin, null, dropManagedFields, sink);
             return;
         }
         Path path = Path.of(location);
@@ -82,11 +94,11 @@ public final class ManifestReader {
             throw new InputException(location + ": no such file or directory");
         }
         if (!Files.isDirectory(path)) {
-            readFile(path, sink);
+            readFile(path, dropManagedFields, sink);
             return;
         }
         for (Path file : manifestFiles(path)) {
-            readFile(file, sink);
+            readFile(file, dropManagedFields, sink);
         }
     }
 
@@ -126,17 +138,20 @@ public final class ManifestReader {
         return EXTENSIONS.stream().anyMatch(name::endsWith);
     }
 
-    private static void readFile(Path file, Consumer<Manifest> sink) {
+    private static void readFile(Path file, boolean dropManagedFields, Consumer<Manifest> sink) {
         boolean json = file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
         try (InputStream in = Files.newInputStream(file)) {
-            parse(file.toString(), in, json, sink);
+            parse(file.toString(), in, json, dropManagedFields, sink);
         } catch (IOException e) {
             throw new InputException(file + ": cannot read: " + describe(e));
         }
     }
 
-    /** @param json true for JSON, false for YAML, null to tell by the first character */
-    static void parse(String source, InputStream in, Boolean json, Consumer<Manifest> sink) {
+    /**
+     * @param json              true for JSON, false for YAML, null to tell by the first character
+     * @param dropManagedFields whether objects are built without their metadata.managedFields
+     */
+    static void parse(String source, InputStream in, Boolean json, boolean dropManagedFields, Consumer<Manifest> sink) {
         try (DecodingReader decoding = DecodingReader.of(source, in, json == Boolean.TRUE ? 0 : MAX_LINE_CHARS);
              BufferedReader reader = new BufferedReader(decoding, 64 * 1024)) {
             boolean asJson = json != null ? json : startsLikeJson(reader);
@@ -145,9 +160,9 @@ public final class ManifestReader {
             }
             Unpacker unpacker = new Unpacker(source, sink);
             if (asJson) {
-                JsonSource.read(source, reader, unpacker);
+                JsonSource.read(source, reader, unpacker, dropManagedFields);
             } else {
-                YamlSource.read(source, reader, unpacker);
+                YamlSource.read(source, reader, unpacker, dropManagedFields);
             }
         } catch (IOException e) {
             throw new InputException(source + ": cannot read: " + describe(e));

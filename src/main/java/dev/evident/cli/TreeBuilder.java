@@ -1,6 +1,7 @@
 package dev.evident.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -11,7 +12,10 @@ import java.util.Map;
  * Builds one document's tree from parser events (YAML or JSON), with the line of every key and item.
  * Rejects duplicate keys and nesting deeper than {@value #MAX_DEPTH}; resolves YAML merge keys; and hands
  * the items of a top-level List to a sink one by one instead of keeping them, so a {@code kind: List}
- * export of any size is read in the memory of its largest item.
+ * export of any size is read in the memory of its largest item. Objects to judge keep no
+ * {@code metadata.managedFields} (about half of an exported object, judged by nothing): it is parsed but not built,
+ * so duplicate keys inside it go unreported. Repeated strings (kinds, namespaces, label keys and values) share one instance, so the
+ * objects decoded from a large export do not each hold a copy.
  */
 final class TreeBuilder {
     /** Far beyond any Kubernetes object (managedFields nest about 15 deep), far below a stack overflow. */
@@ -33,10 +37,45 @@ final class TreeBuilder {
         int mergeLine;
         boolean streamItems;
         int index;
+        /** A Kubernetes object: the document, or an item of its top-level {@code items}. */
+        boolean object;
+        /** This object's metadata, whose managedFields are not built. */
+        boolean metadata;
 
         Frame(JsonNode node, int line) {
             this.node = node;
             this.line = line;
+        }
+    }
+
+    /**
+     * Strings seen recently in one input, by hash, one slot each: bounded, and enough to catch what repeats from
+     * object to object. Shared by the documents of the input.
+     */
+    static final class Strings {
+        private static final int SLOTS = 1 << 12;
+        private final TextNode[] values = new TextNode[SLOTS];
+        private final String[] keys = new String[SLOTS];
+
+        TextNode value(TextNode value) {
+            String text = value.textValue();
+            int slot = text.hashCode() & (SLOTS - 1);
+            TextNode seen = values[slot];
+            if (seen != null && seen.textValue().equals(text)) {
+                return seen;
+            }
+            values[slot] = value;
+            return value;
+        }
+
+        String key(String key) {
+            int slot = key.hashCode() & (SLOTS - 1);
+            String seen = keys[slot];
+            if (key.equals(seen)) {
+                return seen;
+            }
+            keys[slot] = key;
+            return key;
         }
     }
 
@@ -45,11 +84,22 @@ final class TreeBuilder {
     private final ArrayDeque<Frame> stack = new ArrayDeque<>();
     private JsonNode root;
     private int streamed = -1;
+    /** Open containers of a value not built (managedFields); the value is pending while this is 0 and {@link #skipNext} is set. */
+    private int skipping;
+    private boolean skipNext;
+    private final Strings strings;
+    private final boolean dropManagedFields;
 
-    /** @param sink receives the items of a top-level List (null: keep them in the tree) */
-    TreeBuilder(String source, ItemSink sink) {
+    /**
+     * @param sink    receives the items of a top-level List (null: keep them in the tree)
+     * @param strings the strings of the input read so far
+     * @param dropManagedFields whether objects are built without their metadata.managedFields
+     */
+    TreeBuilder(String source, ItemSink sink, Strings strings, boolean dropManagedFields) {
         this.source = source;
         this.sink = sink;
+        this.strings = strings;
+        this.dropManagedFields = dropManagedFields;
     }
 
     /** The finished document, or null before it ends. */
@@ -67,10 +117,20 @@ final class TreeBuilder {
     }
 
     void startObject(int line) {
-        push(new Frame(new LocatedObject(line), line));
+        if (skipped(line)) {
+            return;
+        }
+        Frame frame = new Frame(new LocatedObject(line), line);
+        Frame parent = stack.peek();
+        frame.object = parent == null || stack.size() == 2 && !parent.node.isObject() && "items".equals(stack.peekLast().key);
+        frame.metadata = dropManagedFields && parent != null && parent.object && "metadata".equals(parent.key) && !parent.mergeKey;
+        push(frame);
     }
 
     void startArray(int line) {
+        if (skipped(line)) {
+            return;
+        }
         Frame frame = new Frame(new LocatedArray(line), line);
         Frame parent = stack.peek();
         if (sink != null && stack.size() == 1 && parent.node.isObject() && "items".equals(parent.key) && !parent.mergeKey
@@ -88,14 +148,37 @@ final class TreeBuilder {
     }
 
     private void push(Frame frame) {
-        if (stack.size() >= MAX_DEPTH) {
-            throw new InputException(source + ":" + frame.line + ": nesting deeper than " + MAX_DEPTH + " levels");
-        }
+        checkDepth(stack.size(), frame.line);
         stack.push(frame);
     }
 
-    /** A key in the current mapping; a YAML merge key ({@code <<}) merges the mapping(s) that follow. */
-    void key(String key, int line, boolean mergeKey) {
+    private void checkDepth(int depth, int line) {
+        if (depth >= MAX_DEPTH) {
+            throw new InputException(source + ":" + line + ": nesting deeper than " + MAX_DEPTH + " levels");
+        }
+    }
+
+    /** Whether a container starting here belongs to a value not built, counting it if so. */
+    private boolean skipped(int line) {
+        if (skipping == 0 && !skipNext) {
+            return false;
+        }
+        checkDepth(stack.size() + skipping, line);
+        skipping++;
+        skipNext = false;
+        return true;
+    }
+
+    /**
+     * A key in the current mapping; a YAML merge key ({@code <<}) merges the mapping(s) that follow.
+     *
+     * @return true when the value that follows is not built (an object's managedFields): the caller may skip it
+     *         and call {@link #skippedValue()}, or hand over its events as usual
+     */
+    boolean key(String key, int line, boolean mergeKey) {
+        if (skipping > 0) {
+            return false;
+        }
         Frame frame = stack.peek();
         if (mergeKey) {
             if (frame.merged) {
@@ -107,18 +190,36 @@ final class TreeBuilder {
             throw new InputException(source + ":" + line + ": duplicate key '" + Text.escape(key) + "' (first on line "
                     + ((LocatedObject) frame.node).lineOf(key) + ")");
         }
-        frame.key = key;
+        if (frame.metadata && !mergeKey && "managedFields".equals(key)) {
+            skipNext = true;
+            return true;
+        }
+        frame.key = strings.key(key);
         frame.keyLine = line;
         frame.mergeKey = mergeKey;
+        return false;
+    }
+
+    /** The caller skipped the value of the last key, which was not to be built. */
+    void skippedValue() {
+        skipNext = false;
     }
 
     /** A scalar, or an already built node (a YAML alias). */
     void value(JsonNode value, int line) {
-        attach(value, line);
+        if (skipping > 0 || skipNext) {
+            skipNext = false;
+            return;
+        }
+        attach(value instanceof TextNode text ? strings.value(text) : value, line);
     }
 
-    /** Ends the current mapping or sequence and returns it. */
+    /** Ends the current mapping or sequence and returns it, or null when it was not built. */
     JsonNode end() {
+        if (skipping > 0) {
+            skipping--;
+            return null;
+        }
         Frame frame = stack.pop();
         if (frame.merges != null) {
             merge((LocatedObject) frame.node, frame.merges, frame.mergeLine);

@@ -71,14 +71,17 @@ final class YamlSource {
 
     private final String source;
     private final ManifestReader.Documents out;
+    private final boolean dropManagedFields;
 
-    private YamlSource(String source, ManifestReader.Documents out) {
+    private YamlSource(String source, ManifestReader.Documents out, boolean dropManagedFields) {
         this.source = source;
         this.out = out;
+        this.dropManagedFields = dropManagedFields;
     }
 
-    static void read(String source, Reader reader, ManifestReader.Documents out) {
-        new YamlSource(source, out).read(reader);
+    /** @param dropManagedFields whether objects are built without their metadata.managedFields */
+    static void read(String source, Reader reader, ManifestReader.Documents out, boolean dropManagedFields) {
+        new YamlSource(source, out, dropManagedFields).read(reader);
     }
 
     private void read(Reader reader) {
@@ -86,6 +89,7 @@ final class YamlSource {
                 .setBufferSize(BUFFER_CHARS).build();
         Parser parser = new ParserImpl(settings, new StreamReader(settings, reader));
         TreeBuilder builder = null;
+        TreeBuilder.Strings strings = new TreeBuilder.Strings();
         Map<String, JsonNode> anchors = new HashMap<>();
         ArrayDeque<String> openAnchors = new ArrayDeque<>();
         // per open container: 0 sequence, 1 mapping expecting a key, 2 mapping expecting a value
@@ -102,7 +106,7 @@ final class YamlSource {
                 }
                 switch (event.getEventId()) {
                     case DocumentStart -> {
-                        builder = new TreeBuilder(source, (item, index) -> out.item(item, index));
+                        builder = new TreeBuilder(source, (item, index) -> out.item(item, index), strings, dropManagedFields);
                         anchors.clear();
                         aliases = 0;
                         expansion = 0;
@@ -128,7 +132,7 @@ final class YamlSource {
                         JsonNode node = builder.end();
                         String anchor = openAnchors.pop();
                         if (!anchor.isEmpty()) {
-                            anchors.put(anchor, node);
+                            anchors.put(anchor, node); // null for a container not built (in managedFields)
                         }
                     }
                     case Scalar -> {
@@ -147,7 +151,8 @@ final class YamlSource {
                         String name = ((AliasEvent) event).getAlias().getValue();
                         JsonNode node = anchors.get(name);
                         if (node == null) {
-                            throw new InputException(source + ":" + line + ": alias *" + Text.escape(name) + " names no anchor defined before it");
+                            throw new InputException(source + ":" + line + ": alias *" + Text.escape(name) + (anchors.containsKey(name)
+                                    ? " names an anchor in metadata.managedFields, which is not read" : " names no anchor defined before it"));
                         }
                         if (isKey(expect)) {
                             if (node.isContainerNode()) {

@@ -87,6 +87,15 @@ class HostileInputTest {
     }
 
     @Test
+    void anObjectTwiceIsRefusedNamingBothPlaces() {
+        Path resources = dir.resolve("cluster");
+        write(resources, "a.yaml", namespace("a", null) + "---\n" + namespace("b", null));
+        write(resources, "b.yaml", "apiVersion: v1\nkind: Namespace\nmetadata: {name: b, namespace: x}\n");
+        assertInputError(Cli.run("audit", "--policy", policyFile(), "--resources", resources.toString()),
+                "b.yaml:1: Namespace b is also at " + resources.resolve("a.yaml") + ":7; which one is meant is unclear (duplicate object)");
+    }
+
+    @Test
     void duplicateKeysAreRefused() {
         Cli run = audit("""
                 apiVersion: v1

@@ -87,6 +87,55 @@ class ManifestReaderTest {
         assertEquals(List.of("a"), objects(reader.read(file.toString())).stream().map(o -> o.getMetadata().getName()).toList());
     }
 
+    /** Objects to judge are built without managedFields (from YAML and JSON, documents and List items); a policy keeps them. */
+    @Test
+    void objectsToJudgeAreReadWithoutManagedFields() {
+        String managed = "managedFields: [{manager: kubectl, operation: Update, fieldsV1: {f:metadata: {f:labels: {}}}}]";
+        Path yaml = write(dir, "docs.yaml", """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: a, %s}
+                ---
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: v1
+                  kind: Namespace
+                  metadata: {name: b, %s}
+                  spec: {managedFields: kept}
+                """.formatted(managed, managed));
+        Path json = write(dir, "list.json", """
+                {"apiVersion": "v1", "kind": "List", "items": [{"apiVersion": "v1", "kind": "Namespace",
+                  "metadata": {"name": "c", "managedFields": [{"manager": "kubectl", "fieldsV1": {"f:metadata": {}}}], "labels": {"x": "y"}}}]}
+                """);
+
+        List<Manifest> judged = new java.util.ArrayList<>();
+        reader.readObjects(yaml.toString(), judged::add);
+        reader.readObjects(json.toString(), judged::add);
+
+        assertEquals(List.of("a", "b", "c"), judged.stream().map(Manifest::name).toList());
+        judged.forEach(m -> assertNull(m.body().path("metadata").get("managedFields"), m.where()));
+        assertEquals("kept", judged.get(1).body().path("spec").path("managedFields").asText());
+        assertEquals("y", judged.get(2).body().path("metadata").path("labels").path("x").asText());
+        assertEquals("kubectl", reader.read(yaml.toString()).get(0).body().path("metadata").path("managedFields").path(0).path("manager").asText());
+    }
+
+    @Test
+    void anAliasToAnAnchorInManagedFieldsSaysItIsNotRead() {
+        Path file = write(dir, "alias.yaml", """
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: a
+                  managedFields: &m [{manager: kubectl}]
+                  labels: *m
+                """);
+
+        InputException e = assertThrows(InputException.class, () -> reader.readObjects(file.toString(), m -> { }));
+
+        assertEquals(file + ":6: alias *m names an anchor in metadata.managedFields, which is not read", e.getMessage());
+    }
+
     @Test
     void secretDataIsDroppedOnRead() {
         Path file = write(dir, "secret.yaml", """

@@ -19,7 +19,7 @@ class SchemaDefaultsTest {
 
     private ControlPolicy read(String yaml) {
         List<Manifest> manifests = new ArrayList<>();
-        ManifestReader.parse("p.yaml", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), false, manifests::add);
+        ManifestReader.parse("p.yaml", new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)), false, false, manifests::add);
         return decoder.policy(manifests.get(0));
     }
 
