@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.evident.api.v1alpha1.ControlException;
 import dev.evident.api.v1alpha1.ControlPolicy;
+import dev.evident.engine.EmptyMaps;
 import dev.evident.engine.Read;
 import dev.evident.engine.ResourceKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -163,6 +164,7 @@ public final class ObjectDecoder {
         if (object.getMetadata() == null || object.getMetadata().getName() == null || object.getMetadata().getName().isBlank()) {
             throw new InputException(manifest.where("metadata") + ": " + kind + " without metadata.name");
         }
+        EmptyMaps.share(object);
         return new Decoded(withoutSecretData(object), null);
     }
 

@@ -1,5 +1,6 @@
 package dev.evident.operator;
 
+import dev.evident.engine.EmptyMaps;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;

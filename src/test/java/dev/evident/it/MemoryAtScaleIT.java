@@ -80,6 +80,10 @@ class MemoryAtScaleIT {
                 histogram.waitFor();
                 Files.write(Path.of("target", "scale-histogram.txt"), lines);
                 lines.stream().limit(30).forEach(l -> System.out.println("[MemoryAtScaleIT] " + l));
+                // The histogram's total is what is live (it collects first); the gauge above also counts what was
+                // allocated in the second since the collection.
+                lines.stream().filter(l -> l.startsWith("Total")).findFirst().ifPresent(total -> System.out.printf(
+                        "[MemoryAtScaleIT] live heap (class histogram after a full GC): %.0f MB%n", Long.parseLong(total.trim().split("\\s+")[2]) / 1e6));
             } finally {
                 operator.destroy();
                 operator.waitFor();

@@ -37,14 +37,14 @@ final class OperatorProcess {
         return server.tokenKubeconfig(namespace + "-" + serviceAccount, new String(Base64.getDecoder().decode(token), StandardCharsets.UTF_8));
     }
 
-    /** The packaged operator with the heap deploy/ gives it: at most 75% of 384Mi, starting at the JVM default of 1/64 of it. */
+    /** The packaged operator with the heap deploy/ gives it: at most 50% of 640Mi, starting at the JVM default of 1/64 of it. */
     static Process start(Path kubeconfig, int port, Path log, String... properties) throws IOException {
         return start(kubeconfig, port, log, Map.of(), properties);
     }
 
     /** The same, with environment variables added (e.g. the ones a Deployment passes). */
     static Process start(Path kubeconfig, int port, Path log, Map<String, String> env, String... properties) throws IOException {
-        List<String> command = new ArrayList<>(List.of("java", "-Xms8m", "-Xmx288m", "-Dquarkus.http.port=" + port));
+        List<String> command = new ArrayList<>(List.of("java", "-Xms10m", "-Xmx320m", "-Dquarkus.http.port=" + port));
         for (String p : properties) {
             command.add("-D" + p);
         }

@@ -1,4 +1,4 @@
-package dev.evident.operator;
+package dev.evident.engine;
 
 import io.fabric8.kubernetes.api.model.KubernetesResource;
 import java.lang.reflect.Method;
@@ -9,12 +9,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Shares one immutable empty map among the cached objects' empty {@code additionalProperties}. Every Fabric8 model
+ * Shares one immutable empty map among the empty {@code additionalProperties} of objects kept for evaluation (the
+ * operator's caches, the audit's snapshot). Every Fabric8 model
  * object (metadata, spec, each container, rule and port) carries its own empty LinkedHashMap for fields the model
- * does not know: at 10,000 namespaces that was over 600,000 maps, about 34 MB of a 250 MB heap. Cached objects are
- * never modified (builders copy them), so an immutable map is safe; equality is unchanged.
+ * does not know: at 10,000 namespaces that was over 600,000 maps, about 34 MB of a 250 MB heap. Snapshot objects are
+ * never modified (controls build plans with builders, which copy), so an immutable map is safe; equality is unchanged.
  */
-final class EmptyMaps {
+public final class EmptyMaps {
     /** A model class's additionalProperties getter and setter (null when it has none) and its getters of nested objects. */
     private record Accessors(Method get, Method set, List<Method> children) {
     }
@@ -41,7 +42,7 @@ final class EmptyMaps {
     }
 
     /** Replaces every empty additionalProperties map in the object's tree with the shared one. */
-    static void share(Object object) {
+    public static void share(Object object) {
         if (!(object instanceof KubernetesResource)) {
             return;
         }
