@@ -67,7 +67,7 @@ class DriftRepairIT {
         Path dir = Path.of("target", "drift-apiserver").toAbsolutePath();
         RealApiServer.deleteRecursively(dir);
         try (RealApiServer server = RealApiServer.start(dir); KubernetesClient admin = server.adminClient()) {
-            for (HasMetadata o : admin.load(Files.newInputStream(Path.of("crds", "controlpolicies.evident.dev-v1.yml"))).items()) {
+            for (HasMetadata o : RealApiServer.evidentCrds(admin)) { // every CRD the operator watches, ControlException included
                 admin.resource(o).create();
             }
             Path kubeconfig = OperatorProcess.installAndLogIn(server, admin);
