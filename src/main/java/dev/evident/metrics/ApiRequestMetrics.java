@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Counts the requests the operator's Kubernetes client sends, as {@code evident_api_requests_total{verb,resource,code}},
@@ -35,7 +36,12 @@ public final class ApiRequestMetrics implements Interceptor {
     }
 
     private final MeterRegistry registry;
-    private final Map<List<String>, Counter> counters = new ConcurrentHashMap<>();
+    /**
+     * Counted here and read by the registry when scraped: the informers' first lists and watches go out while the
+     * application starts, before Quarkus has added the Prometheus registry to the composite one, and a plain
+     * counter's increments from then are lost (they showed as 0).
+     */
+    private final Map<List<String>, LongAdder> counts = new ConcurrentHashMap<>();
 
     public ApiRequestMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -53,10 +59,14 @@ public final class ApiRequestMetrics implements Interceptor {
 
     private void count(HttpRequest request, String code) {
         Request r = classify(request.method(), request.uri());
-        counters.computeIfAbsent(List.of(r.verb(), r.resource(), code), k -> Counter.builder(NAME)
-                .description("Requests the operator sent to the Kubernetes API server, by verb, resource and response code")
-                .tags("verb", k.get(0), "resource", k.get(1), "code", k.get(2))
-                .register(registry)).increment();
+        counts.computeIfAbsent(List.of(r.verb(), r.resource(), code), k -> {
+            LongAdder count = new LongAdder();
+            FunctionCounter.builder(NAME, count, LongAdder::doubleValue)
+                    .description("Requests the operator sent to the Kubernetes API server, by verb, resource and response code")
+                    .tags("verb", k.get(0), "resource", k.get(1), "code", k.get(2))
+                    .register(registry);
+            return count;
+        }).increment();
     }
 
     /**

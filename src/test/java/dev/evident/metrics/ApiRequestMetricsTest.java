@@ -11,7 +11,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.time.Duration;
@@ -122,9 +122,22 @@ class ApiRequestMetricsTest {
         assertThat(counts()).containsExactlyEntriesOf(Map.of("get namespaces error", 1.0));
     }
 
+    /** Quarkus adds the Prometheus registry to the composite one after the informers' first requests went out. */
+    @Test
+    void requestsCountedBeforeARegistryJoinsAreNotLost() {
+        io.micrometer.core.instrument.composite.CompositeMeterRegistry composite = new io.micrometer.core.instrument.composite.CompositeMeterRegistry();
+        ApiRequestMetrics requests = new ApiRequestMetrics(composite);
+        io.fabric8.kubernetes.client.http.HttpRequest watch = new io.fabric8.kubernetes.client.http.StandardHttpRequest.Builder()
+                .uri(URI.create("https://10.0.0.1:6443/apis/evident.dev/v1alpha1/controlpolicies?watch=true")).build();
+        requests.afterConnectionFailure(watch, new java.io.IOException("refused"));
+        composite.add(registry);
+        requests.afterConnectionFailure(watch, new java.io.IOException("refused"));
+        assertThat(counts()).containsExactlyEntriesOf(Map.of("watch controlpolicies error", 2.0));
+    }
+
     private Map<String, Double> counts() {
         Map<String, Double> counts = new TreeMap<>();
-        for (Counter c : registry.find(ApiRequestMetrics.NAME).counters()) {
+        for (FunctionCounter c : registry.find(ApiRequestMetrics.NAME).functionCounters()) {
             counts.put(c.getId().getTag("verb") + " " + c.getId().getTag("resource") + " " + c.getId().getTag("code"), c.count());
         }
         return counts;
