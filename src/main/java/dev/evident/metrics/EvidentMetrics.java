@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *   <li>{@code evident_policy_valid{policy}} gauge: 1 when the policy is valid, 0 when InvalidSpec</li>
  *   <li>{@code evident_exceptions{policy,state}} gauge: ControlExceptions naming the policy, by state (Active, Expired, Invalid)</li>
  *   <li>{@code evident_exception_expiry_timestamp_seconds{exception}} gauge: Unix time an Active exception expires</li>
+ *   <li>{@code evident_api_requests_total{verb,resource,code}} counter: requests sent to the API server ({@link ApiRequestMetrics})</li>
  *   <li>the evidence log's metrics: {@link dev.evident.evidence.EvidenceMetrics}</li>
  * </ul>
  * Cardinality is bounded by policies x controls x criteria x results; series of deleted policies and
@@ -67,6 +68,7 @@ public class EvidentMetrics {
             Map.entry("evident_policy_valid", List.of("policy")),
             Map.entry("evident_exceptions", List.of("policy", "state")),
             Map.entry("evident_exception_expiry_timestamp_seconds", List.of("exception")),
+            Map.entry("evident_api_requests_total", List.of("verb", "resource", "code")),
             // A histogram: buckets, count, sum and the largest value seen recently.
             Map.entry("evident_remediation_duration_seconds_bucket", List.of("policy", "control", "le")),
             Map.entry("evident_remediation_duration_seconds_count", List.of("policy", "control")),

@@ -4,12 +4,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaderElectionRecord;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
-import io.javaoperatorsdk.operator.api.config.ConfigurationServiceOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.quarkiverse.operatorsdk.runtime.api.ConfigurationServiceCustomizer;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.annotation.Priority;
+import jakarta.enterprise.context.Dependent;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
@@ -18,7 +18,6 @@ import java.time.ZonedDateTime;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -28,7 +27,7 @@ import org.jboss.logging.Logger;
  * (it could not renew it in time) exits, so two instances never remediate at once.
  */
 @Singleton
-public class LeaderElection implements ConfigurationServiceCustomizer {
+public class LeaderElection {
     private static final Logger LOG = Logger.getLogger(LeaderElection.class);
 
     private final boolean enabled;
@@ -53,25 +52,30 @@ public class LeaderElection implements ConfigurationServiceCustomizer {
         this.identity = Optional.ofNullable(System.getenv("HOSTNAME")).orElse("evident") + "_" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    @Override
-    public Consumer<ConfigurationServiceOverrider> overrider() {
-        return overrider -> {
-            if (!enabled) {
-                return;
-            }
-            LeaderCallbacks callbacks = new LeaderCallbacks(
-                    () -> {
-                        leading.set(true);
-                        LOG.infof("%s leads (Lease %s/%s)", identity, namespace, leaseName);
-                    },
-                    this::stoppedLeading,
-                    leader -> LOG.infof("leader is now %s", leader));
-            overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(leaseName, namespace,
-                    LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
-                    LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
-                    LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
-                    identity, callbacks, false));
-        };
+    /**
+     * The Lease JOSDK elects through, handed over as a bean rather than by a configuration-service customizer:
+     * with a customizer, Quarkus' operator SDK wraps the configuration service in one whose getKubernetesClient()
+     * builds a new client on every call (JOSDK's defaults, not Quarkus' configuration), so
+     * the informers ran on clients of their own that evident_api_requests_total never saw. Null when disabled.
+     */
+    @Produces
+    @Dependent
+    LeaderElectionConfiguration leaderElectionConfiguration() {
+        if (!enabled) {
+            return null;
+        }
+        LeaderCallbacks callbacks = new LeaderCallbacks(
+                () -> {
+                    leading.set(true);
+                    LOG.infof("%s leads (Lease %s/%s)", identity, namespace, leaseName);
+                },
+                this::stoppedLeading,
+                leader -> LOG.infof("leader is now %s", leader));
+        return new LeaderElectionConfiguration(leaseName, namespace,
+                LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+                LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+                identity, callbacks, false);
     }
 
     /**

@@ -26,8 +26,9 @@ final class StatusWriter {
     void write(ControlPolicy policy, ControlPolicyStatus status) {
         // "add" replaces /status as a whole (fields that became absent go too) and works when there is none yet.
         String patch = Serialization.asJson(List.of(Map.of("op", "add", "path", "/status", "value", status)));
-        client.resources(ControlPolicy.class).withName(policy.getMetadata().getName())
-                .subresource("status")
+        // On the object rather than by name: Fabric8 reads an object patched by name from the server first, one
+        // GET per status write (nearly all of its reads during a rollout).
+        client.resource(policy).subresource("status")
                 .patch(PatchContext.of(PatchType.JSON), patch);
     }
 }
