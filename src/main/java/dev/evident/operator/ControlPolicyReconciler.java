@@ -76,6 +76,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
     private final EventRecorder events;
     private final StatusFactory statusFactory;
     private final StatusWriter statusWriter;
+    private final StatusPace statusPace = new StatusPace();
     private final Duration resyncInterval;
     /** Installed without write permissions on users' resources (Helm auditOnly): never remediate. */
     private final boolean auditOnly;
@@ -228,11 +229,21 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         metrics.recordEvaluation(evaluation, now, outcome.pending());
         policyReports.publish(policy, evaluation, diff);
 
+        Duration statusDue = null;
         if (!status.equals(policy.getStatus())) {
-            statusWriter.write(policy, status);
+            Duration wait = statusPace.delay(name, policy.getStatus(), status, now);
+            if (wait.isZero()) {
+                statusWriter.write(policy, status);
+                statusPace.wrote(name, now);
+            } else {
+                statusDue = wait;
+            }
         }
         Duration next = outcome.pending() > 0 ? budget.untilNext().plusMillis(10)
                 : outcome.failed() > 0 && retryAfter.compareTo(resyncInterval) < 0 ? retryAfter : resyncInterval;
+        if (statusDue != null && statusDue.compareTo(next) < 0) {
+            next = statusDue.plusMillis(10);
+        }
         next = soonerForChange(now, evaluation.changesAt(), next);
         Optional<Duration> summaryDue = events.flush(policy);
         if (summaryDue.isPresent() && summaryDue.get().compareTo(next) < 0) {
@@ -328,6 +339,7 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
         exceptions.forget(name);
         repairs.forget(name);
         metrics.forget(name);
+        statusPace.forget(name);
         return DeleteControl.defaultDelete();
     }
 
