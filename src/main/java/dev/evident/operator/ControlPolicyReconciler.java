@@ -221,8 +221,11 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
             }
             drift.forget(name);
         } else {
-            recordChanges(policy, evaluation, diff, now);
+            DriftTracker.Changes changes = drift.update(name, evaluation, diff, now);
             outcome = auditOnly ? RemediationOutcome.NONE : repairs.remediate(policy, evaluation, now);
+            // After the repairs: an Event is a view (the evidence log, written before them, has the order), and a
+            // repair should wait for no API call it does not need.
+            recordChanges(policy, evaluation, changes);
             status = statusFactory.evaluated(policy, evaluation, repairs.remediated(name), outcome,
                     evidence.writeHealthy() ? null : evidence.writeError());
         }
@@ -279,9 +282,8 @@ public class ControlPolicyReconciler implements Reconciler<ControlPolicy>, Clean
      * complying) and new violations (an object non-compliant when first seen). The first evaluation of a
      * policy version is a baseline: one ViolationsFound Event, no drift.
      */
-    private void recordChanges(ControlPolicy policy, PolicyEvaluation evaluation, EvaluationDiff diff, Instant now) {
+    private void recordChanges(ControlPolicy policy, PolicyEvaluation evaluation, DriftTracker.Changes changes) {
         String name = policy.getMetadata().getName();
-        DriftTracker.Changes changes = drift.update(name, evaluation, diff, now);
         if (changes.firstEvaluation()) {
             List<Finding> failing = evaluation.failures();
             if (!failing.isEmpty()) {
